@@ -1,0 +1,66 @@
+namespace EdgeSensorModule.Configuration;
+
+/// <summary>Transports to IoT Hub or an IoT Edge gateway.</summary>
+public enum HubTransportKind
+{
+    /// <summary>MQTT 3.1.1 over TLS, port 8883.</summary>
+    Mqtt,
+
+    /// <summary>MQTT over WebSocket, port 443 (not yet implemented).</summary>
+    MqttWebSocket,
+
+    /// <summary>AMQP 1.0 over TLS, port 5671 (not yet implemented).</summary>
+    Amqp,
+
+    /// <summary>AMQP over WebSocket, port 443 (not yet implemented).</summary>
+    AmqpWebSocket,
+}
+
+/// <summary>The downstream device identity and where it connects (section <c>Device</c>).</summary>
+public sealed class DeviceOptions
+{
+    /// <summary>Configuration section.</summary>
+    public const string Section = "Device";
+
+    /// <summary>Device id registered in IoT Hub; must equal the certificate's CN.</summary>
+    public string Id { get; set; } = "";
+
+    /// <summary>IoT Hub host name, e.g. <c>myhub.azure-devices.net</c>.</summary>
+    public string HostName { get; set; } = "";
+
+    /// <summary>Connect through this IoT Edge gateway instead of the hub.</summary>
+    public string? GatewayHostName { get; set; }
+
+    /// <summary>Port override; the transport's standard port when null.</summary>
+    public int? Port { get; set; }
+
+    /// <summary>The transport.</summary>
+    public HubTransportKind Transport { get; set; } = HubTransportKind.Mqtt;
+
+    /// <summary>PFX/PKCS#12, or PEM certificate (PEM may carry the chain).</summary>
+    public string CertificatePath { get; set; } = "";
+
+    /// <summary>PFX password, or the password of an encrypted PEM key.</summary>
+    public string? CertificatePassword { get; set; }
+
+    /// <summary>A file whose first line is the password (a mounted secret).</summary>
+    public string? CertificatePasswordFile { get; set; }
+
+    /// <summary>PEM private key when the certificate is PEM.</summary>
+    public string? PrivateKeyPath { get; set; }
+
+    /// <summary>PEM CA certificates trusted for the server; the OS store when null.</summary>
+    public string? TrustBundlePath { get; set; }
+
+    /// <summary>MQTT keep-alive; the SDKs use 300 s, the hub allows at most 1177 s.</summary>
+    public TimeSpan KeepAlive { get; set; } = TimeSpan.FromSeconds(300);
+
+    /// <summary>Limit for one connect, including TLS and CONNACK.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Limit for one publish to be acknowledged.</summary>
+    public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The host the module connects to: the gateway when set, else the hub.</summary>
+    public string ConnectHostName => string.IsNullOrWhiteSpace(GatewayHostName) ? HostName : GatewayHostName;
+}

@@ -1,0 +1,87 @@
+using Microsoft.Extensions.Options;
+
+namespace EdgeSensorModule.Configuration;
+
+/// <summary>Checks <see cref="DeviceOptions"/>; each failure names the environment variable and the fix.</summary>
+internal sealed class DeviceOptionsValidator : IValidateOptions<DeviceOptions>
+{
+    public ValidateOptionsResult Validate(string? name, DeviceOptions options)
+    {
+        var failures = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.Id))
+        {
+            failures.Add("Device__Id is required: set it to the device id registered in IoT Hub (the certificate's CN).");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.HostName))
+        {
+            failures.Add("Device__HostName is required: set it to the IoT Hub host name, e.g. myhub.azure-devices.net.");
+        }
+
+        if (options.Port is < 1 or > 65535)
+        {
+            failures.Add($"Device__Port {options.Port} is not a TCP port: use 1..65535, or leave it unset for the transport's standard port.");
+        }
+
+        if (options.Transport != HubTransportKind.Mqtt)
+        {
+            failures.Add($"Device__Transport {options.Transport} is not available yet: use Mqtt.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.CertificatePath))
+        {
+            failures.Add("Device__CertificatePath is required: set it to the device certificate (PFX, or PEM with Device__PrivateKeyPath).");
+        }
+
+        if (!string.IsNullOrEmpty(options.CertificatePassword) && !string.IsNullOrEmpty(options.CertificatePasswordFile))
+        {
+            failures.Add("Device__CertificatePassword and Device__CertificatePasswordFile are both set: keep one.");
+        }
+
+        if (options.KeepAlive < TimeSpan.FromSeconds(5) || options.KeepAlive > TimeSpan.FromSeconds(1177))
+        {
+            failures.Add($"Device__KeepAlive {options.KeepAlive} is out of range: IoT Hub accepts 00:00:05 to 00:19:37.");
+        }
+
+        if (options.ConnectTimeout <= TimeSpan.Zero || options.OperationTimeout <= TimeSpan.Zero)
+        {
+            failures.Add("Device__ConnectTimeout and Device__OperationTimeout must be positive durations such as 00:00:30.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
+
+/// <summary>Checks <see cref="TelemetryOptions"/>.</summary>
+internal sealed class TelemetryOptionsValidator : IValidateOptions<TelemetryOptions>
+{
+    public ValidateOptionsResult Validate(string? name, TelemetryOptions options)
+    {
+        var failures = new List<string>();
+        if (options.Interval < TimeSpan.Zero)
+        {
+            failures.Add($"Telemetry__Interval {options.Interval} is negative: use a duration such as 00:00:05, or 00:00:00 for as fast as possible.");
+        }
+
+        if (options.MessageCount < 0)
+        {
+            failures.Add($"Telemetry__MessageCount {options.MessageCount} is negative: use 0 to run forever, or the number of readings to send.");
+        }
+
+        if (options.MaxInFlight is < 1 or > 65535)
+        {
+            failures.Add($"Telemetry__MaxInFlight {options.MaxInFlight} is out of range: use 1..65535.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
+
+/// <summary>Checks <see cref="AlertOptions"/>.</summary>
+internal sealed class AlertOptionsValidator : IValidateOptions<AlertOptions>
+{
+    public ValidateOptionsResult Validate(string? name, AlertOptions options) =>
+        double.IsFinite(options.TemperatureThreshold)
+            ? ValidateOptionsResult.Success
+            : ValidateOptionsResult.Fail($"Alert__TemperatureThreshold {options.TemperatureThreshold} is not a number of °C: use e.g. 30.");
+}

@@ -1,0 +1,52 @@
+using EdgeSensorModule.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeSensorModule.Hosting;
+
+/// <summary>Exit codes of the module process.</summary>
+public static class ExitCodes
+{
+    /// <summary>Ran to completion, or stopped by a signal.</summary>
+    public const int Success = 0;
+
+    /// <summary>Something unexpected; the log says what.</summary>
+    public const int Failure = 1;
+
+    /// <summary>A setting, certificate or key is wrong; the log's one line says which and how to fix it.</summary>
+    public const int Configuration = 2;
+}
+
+/// <summary>Runs the host and turns setup mistakes into one log line and exit code 2, with no stack trace.</summary>
+public static partial class ModuleHost
+{
+    /// <summary>Runs until stopped; returns the process exit code.</summary>
+    public static async Task<int> RunModuleAsync(this IHost host)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeSensorModule");
+        try
+        {
+            await host.RunAsync();
+            return Environment.ExitCode;
+        }
+        catch (Exception ex) when (StartupError.Describe(ex) is { } line)
+        {
+            // The stack trace helps only developers: shown when debug logging is on.
+            LogSetupError(logger, logger.IsEnabled(LogLevel.Debug) ? ex : null, line);
+            return ExitCodes.Configuration;
+        }
+        catch (Exception ex)
+        {
+            LogUnexpected(logger, ex);
+            return ExitCodes.Failure;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "{Line}")]
+    private static partial void LogSetupError(ILogger logger, Exception? exception, string line);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "The module stopped on an unexpected error")]
+    private static partial void LogUnexpected(ILogger logger, Exception exception);
+}

@@ -1,0 +1,58 @@
+using EdgeSensorModule.Alerts;
+using EdgeSensorModule.Configuration;
+using EdgeSensorModule.IotHub;
+using EdgeSensorModule.Outbox;
+using EdgeSensorModule.Sensors;
+using EdgeSensorModule.Telemetry;
+using IotHub.Certificates;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace EdgeSensorModule.Hosting;
+
+/// <summary>Wires the module: one call per concern.</summary>
+public static class ModuleServiceCollectionExtensions
+{
+    /// <summary>Adds everything the module runs on to <paramref name="builder"/>.</summary>
+    public static HostApplicationBuilder AddEdgeSensorModule(this HostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.TryAddTimeProvider();
+        builder.Services
+            .AddModuleOptions(builder.Configuration)
+            .AddSensor()
+            .AddAlerts()
+            .AddOutbox()
+            .AddIotHubClient()
+            .AddHostedService<SamplingService>()
+            .AddHostedService<DeliveryService>();
+        return builder;
+    }
+
+    static IServiceCollection TryAddTimeProvider(this IServiceCollection services)
+    {
+        if (!services.Any(d => d.ServiceType == typeof(TimeProvider)))
+        {
+            services.AddSingleton(TimeProvider.System);
+        }
+
+        return services;
+    }
+
+    static IServiceCollection AddAlerts(this IServiceCollection services) => services.AddSingleton<TemperatureAlertPolicy>();
+
+    static IServiceCollection AddOutbox(this IServiceCollection services) => services.AddSingleton<IOutbox, MemoryOutbox>();
+
+    static IServiceCollection AddIotHubClient(this IServiceCollection services) => services
+        .AddSingleton(provider => DeviceIdentity.Load(Device(provider), provider.GetRequiredService<TimeProvider>().GetUtcNow()))
+        .AddSingleton(provider => ServerTrust.Load(Device(provider)))
+        .AddSingleton<IHubClient>(provider => new MqttHubClient(
+            Device(provider),
+            provider.GetRequiredService<ClientIdentity>(),
+            provider.GetRequiredService<ServerTrust>().Anchors,
+            provider.GetRequiredService<ILogger<MqttHubClient>>()));
+
+    static DeviceOptions Device(IServiceProvider provider) => provider.GetRequiredService<IOptions<DeviceOptions>>().Value;
+}

@@ -1,0 +1,203 @@
+using System.Reflection;
+using System.Security.Cryptography.X509Certificates;
+using EdgeSensorModule.Configuration;
+using IotHub.Certificates;
+using IotHub.Protocol;
+using Microsoft.Extensions.Logging;
+using MQTTnet;
+using MQTTnet.Exceptions;
+using MQTTnet.Formatter;
+using MQTTnet.Protocol;
+
+namespace EdgeSensorModule.IotHub;
+
+/// <summary>
+/// IoT Hub's MQTT 3.1.1 device protocol on MQTTnet, as the official SDKs speak it: client id = device id, username
+/// <c>{host}/{deviceId}/?api-version=...</c>, no password (X.509), clean session off, QoS 1 telemetry.
+/// </summary>
+public sealed partial class MqttHubClient : IHubClient
+{
+    /// <summary>Product string in the username's DeviceClientType, like the SDK's "Microsoft.Azure.Devices.Client/x.y".</summary>
+    public static readonly string ProductInfo =
+        $"EdgeSensorModule/{typeof(MqttHubClient).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0"}";
+
+    readonly DeviceOptions device;
+    readonly ILogger<MqttHubClient> logger;
+    readonly IMqttClient client;
+    readonly MqttClientOptions options;
+    readonly string endpoint;
+    readonly TlsConnector tls;
+
+    /// <summary>Creates the client; it does not connect yet.</summary>
+    public MqttHubClient(DeviceOptions device, ClientIdentity identity, X509Certificate2Collection? trustBundle, ILogger<MqttHubClient> logger)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        this.device = device;
+        this.logger = logger;
+        var host = device.ConnectHostName;
+        var port = device.Port ?? MqttConnectionIdentity.MqttTlsPort;
+        endpoint = $"{host}:{port}";
+        tls = new TlsConnector(host, identity, trustBundle, "Device__TrustBundlePath");
+        options = new MqttClientOptionsBuilder()
+            .WithTcpServer(host, port)
+            .WithStreamProvider(tls)
+            .WithProtocolVersion(MqttProtocolVersion.V311)
+            .WithClientId(MqttConnectionIdentity.ClientId(device.Id))
+            .WithCredentials(MqttConnectionIdentity.Username(host, device.Id, ProductInfo))
+            .WithCleanSession(false)
+            .WithKeepAlivePeriod(device.KeepAlive)
+            .WithTimeout(device.ConnectTimeout)
+            .Build();
+        client = new MqttClientFactory().CreateMqttClient();
+        client.DisconnectedAsync += OnDisconnectedAsync;
+    }
+
+    /// <inheritdoc />
+    public bool IsConnected => client.IsConnected;
+
+    /// <inheritdoc />
+    public async Task ConnectAsync(CancellationToken cancellationToken)
+    {
+        if (client.IsConnected)
+        {
+            return;
+        }
+
+        MqttClientConnectResult result;
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(device.ConnectTimeout);
+            result = await client.ConnectAsync(options, timeout.Token);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new HubException(HubErrorCode.Timeout, $"Connecting to {endpoint} took longer than Device__ConnectTimeout ({device.ConnectTimeout}).", ex);
+        }
+        catch (Exception ex) when (FindHubException(ex) is { } hub)
+        {
+            throw hub;
+        }
+        catch (Exception ex) when (ex is MqttCommunicationException or IOException && tls.HandshakeCompleted)
+        {
+            // TLS 1.3: the server checks our certificate after the handshake and closes the connection before CONNACK.
+            throw TlsConnector.ClientCertificateRejected(endpoint, TlsConnector.FindTlsAlert(ex) ?? "the connection was closed before CONNACK", ex);
+        }
+        catch (Exception ex) when (ex is MqttCommunicationException or IOException)
+        {
+            throw new HubException(HubErrorCode.ConnectionLost, $"The connection to {endpoint} closed while connecting: {ex.Message}", ex);
+        }
+
+        if (result.ResultCode != MqttClientConnectResultCode.Success)
+        {
+            throw Refused(result.ResultCode, null);
+        }
+
+        LogConnected(logger, endpoint, device.Id);
+    }
+
+    /// <inheritdoc />
+    public async Task SendAsync(HubMessage message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        if (message.Body.Length > MqttConnectionIdentity.MaxMessageBytes)
+        {
+            throw new HubException(HubErrorCode.MessageRejected,
+                $"Message {message.MessageId} has {message.Body.Length} bytes; IoT Hub accepts at most {MqttConnectionIdentity.MaxMessageBytes}.");
+        }
+
+        var publish = new MqttApplicationMessage
+        {
+            Topic = MqttTelemetry.Topic(device.Id, message),
+            PayloadSegment = message.Body.ToArray(),
+            QualityOfServiceLevel = MqttQualityOfServiceLevel.AtLeastOnce,
+        };
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(device.OperationTimeout);
+            var result = await client.PublishAsync(publish, timeout.Token);
+            if (!result.IsSuccess)
+            {
+                throw new HubException(HubErrorCode.MessageRejected, $"The hub refused message {message.MessageId}: {result.ReasonCode} {result.ReasonString}");
+            }
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new HubException(HubErrorCode.Timeout, $"No acknowledgement from {endpoint} within Device__OperationTimeout ({device.OperationTimeout}).", ex);
+        }
+        catch (Exception ex) when (ex is MqttClientNotConnectedException or MqttCommunicationException or IOException or ObjectDisposedException)
+        {
+            throw new HubException(HubErrorCode.ConnectionLost, $"The connection to {endpoint} was lost: {ex.Message}", ex);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task DisconnectAsync(CancellationToken cancellationToken)
+    {
+        if (!client.IsConnected)
+        {
+            return;
+        }
+
+        try
+        {
+            await client.DisconnectAsync(new MqttClientDisconnectOptions(), cancellationToken);
+        }
+        catch (Exception ex) when (ex is MqttCommunicationException or IOException or OperationCanceledException)
+        {
+            LogDisconnectFailed(logger, endpoint, ex.Message);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync()
+    {
+        client.DisconnectedAsync -= OnDisconnectedAsync;
+        client.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    HubException Refused(MqttClientConnectResultCode code, Exception? inner) => code switch
+    {
+        MqttClientConnectResultCode.ServerUnavailable or MqttClientConnectResultCode.ServerBusy =>
+            new HubException(HubErrorCode.ServerUnavailable, $"{endpoint} is unavailable (CONNACK {code}); retrying.", inner),
+        MqttClientConnectResultCode.ClientIdentifierNotValid =>
+            new HubException(HubErrorCode.NotAuthorized, $"{endpoint} refused the client id '{device.Id}' (CONNACK {code}): check Device__Id.", inner),
+        _ => new HubException(HubErrorCode.NotAuthorized,
+            $"{endpoint} refused device '{device.Id}' (CONNACK {code}): register the device in IoT Hub as 'X.509 CA signed' with its CA uploaded and verified "
+            + "(proof of possession), or as 'X.509 self-signed' with this certificate's thumbprint; through a gateway, make the edge device its parent.", inner),
+    };
+
+    static HubException? FindHubException(Exception? ex)
+    {
+        for (; ex is not null; ex = ex.InnerException)
+        {
+            if (ex is HubException hub)
+            {
+                return hub;
+            }
+        }
+
+        return null;
+    }
+
+    Task OnDisconnectedAsync(MqttClientDisconnectedEventArgs args)
+    {
+        if (args.ClientWasConnected)
+        {
+            LogDisconnected(logger, endpoint, args.Reason.ToString(), args.Exception?.Message ?? "");
+        }
+
+        return Task.CompletedTask;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Connected to {Endpoint} as device {DeviceId}")]
+    private static partial void LogConnected(ILogger logger, string endpoint, string deviceId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Connection to {Endpoint} lost ({Reason}) {Detail}")]
+    private static partial void LogDisconnected(ILogger logger, string endpoint, string reason, string detail);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Disconnect from {Endpoint} did not complete cleanly: {Detail}")]
+    private static partial void LogDisconnectFailed(ILogger logger, string endpoint, string detail);
+}

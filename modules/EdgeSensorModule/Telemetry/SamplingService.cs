@@ -1,0 +1,80 @@
+using EdgeSensorModule.Alerts;
+using EdgeSensorModule.Configuration;
+using EdgeSensorModule.Outbox;
+using EdgeSensorModule.Sensors;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace EdgeSensorModule.Telemetry;
+
+/// <summary>
+/// Reads the sensor every <c>Telemetry__Interval</c>, applies the alert and appends each reading to the outbox.
+/// Independent of the connection: sampling goes on while the hub is unreachable.
+/// </summary>
+public sealed partial class SamplingService(
+    ISensor sensor,
+    TemperatureAlertPolicy alert,
+    IOutbox outbox,
+    IOptions<DeviceOptions> device,
+    IOptions<TelemetryOptions> telemetry,
+    TimeProvider clock,
+    ILogger<SamplingService> logger) : BackgroundService
+{
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var interval = telemetry.Value.Interval;
+        var limit = telemetry.Value.MessageCount;
+        LogStarted(logger, sensor.Description, interval, limit == 0 ? "no limit" : limit.ToString(System.Globalization.CultureInfo.InvariantCulture), alert.Threshold);
+        long taken = 0;
+        var next = clock.GetUtcNow();
+        try
+        {
+            while (limit == 0 || taken < limit)
+            {
+                var result = await sensor.ReadAsync(stoppingToken);
+                if (result.Reading is { } reading)
+                {
+                    var message = ReadingMessage.Create(device.Value.Id, outbox.NextSequenceNumber, reading, alert.IsAlert(reading.TemperatureCelsius));
+                    await outbox.AppendAsync(message, stoppingToken);
+                    taken++;
+                }
+                else
+                {
+                    LogReadFailed(logger, sensor.Description, result.Failure, result.Error ?? "");
+                }
+
+                next += interval;
+                var wait = next - clock.GetUtcNow();
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, clock, stoppingToken);
+                }
+                else
+                {
+                    next = clock.GetUtcNow(); // running late: do not burst to catch up
+                }
+            }
+
+            LogLimitReached(logger, taken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutdown: what is in the outbox stays there.
+        }
+        finally
+        {
+            outbox.Complete();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sampling {Sensor} every {Interval} ({Limit}); alert above {Threshold} °C")]
+    private static partial void LogStarted(ILogger logger, string sensor, TimeSpan interval, string limit, double threshold);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No reading from {Sensor}: {Failure}: {Error}")]
+    private static partial void LogReadFailed(ILogger logger, string sensor, SensorFailureKind failure, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Took {Count} readings (Telemetry__MessageCount); sampling stops")]
+    private static partial void LogLimitReached(ILogger logger, long count);
+}

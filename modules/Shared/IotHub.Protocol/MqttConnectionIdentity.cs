@@ -1,0 +1,33 @@
+namespace IotHub.Protocol;
+
+/// <summary>How a device names itself in MQTT CONNECT (docs: "Using the MQTT protocol directly (as a device)").</summary>
+public static class MqttConnectionIdentity
+{
+    /// <summary>The api-version the docs recommend; edgeHub requires the parameter but not this value.</summary>
+    public const string ApiVersion = "2021-04-12";
+
+    /// <summary>MQTT port of IoT Hub and edgeHub (TLS only; there is no plain-text port).</summary>
+    public const int MqttTlsPort = 8883;
+
+    /// <summary>AMQP port of IoT Hub and edgeHub (TLS only).</summary>
+    public const int AmqpTlsPort = 5671;
+
+    /// <summary>WebSocket port for MQTT and AMQP over WebSocket.</summary>
+    public const int WebSocketPort = 443;
+
+    /// <summary>The keep-alive the official SDKs use; the hub allows at most 1177 s.</summary>
+    public static readonly TimeSpan DefaultKeepAlive = TimeSpan.FromSeconds(300);
+
+    /// <summary>Largest device-to-cloud message the hub accepts.</summary>
+    public const int MaxMessageBytes = 256 * 1024;
+
+    /// <summary>The client id is the device id.</summary>
+    public static string ClientId(string deviceId) => deviceId;
+
+    /// <summary>
+    /// <c>{host}/{deviceId}/?api-version=...&amp;DeviceClientType=...</c>. Through a gateway the first segment is the
+    /// gateway host name, as the SDK sends it.
+    /// </summary>
+    public static string Username(string host, string deviceId, string productInfo) =>
+        $"{host}/{deviceId}/?api-version={ApiVersion}&DeviceClientType={Uri.EscapeDataString(productInfo)}";
+}

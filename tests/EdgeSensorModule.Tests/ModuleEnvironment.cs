@@ -1,0 +1,43 @@
+using TestInfrastructure;
+
+namespace EdgeSensorModule.Tests;
+
+/// <summary>The module's configuration as an IoT Edge manifest would set it: environment variables.</summary>
+internal static class ModuleEnvironment
+{
+    /// <summary>The module as built next to the tests.</summary>
+    public static string Assembly => Path.Combine(AppContext.BaseDirectory, "EdgeSensorModule.dll");
+
+    /// <summary>A device with a PFX identity sending <paramref name="count"/> fast fake readings to 127.0.0.1:<paramref name="port"/>.</summary>
+    public static Dictionary<string, string?> ForPfx(TestPki pki, DeviceFiles device, string deviceId, int port, int count = 5) => new()
+    {
+        ["Device__Id"] = deviceId,
+        ["Device__HostName"] = "localhost",
+        ["Device__Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Device__CertificatePath"] = device.Pfx,
+        ["Device__CertificatePassword"] = TestPki.PfxPassword,
+        ["Device__TrustBundlePath"] = pki.ServerCaPem,
+        ["Sensor__Type"] = "Fake",
+        ["Sensor__Seed"] = "42",
+        ["Telemetry__MessageCount"] = count.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Telemetry__Interval"] = "00:00:00.010",
+    };
+
+    /// <summary>The same device configured with a PEM chain and key instead of the PFX.</summary>
+    public static Dictionary<string, string?> ForPem(TestPki pki, DeviceFiles device, string deviceId, int port, int count = 5)
+    {
+        var environment = ForPfx(pki, device, deviceId, port, count);
+        environment["Device__CertificatePath"] = device.FullChainPem;
+        environment["Device__PrivateKeyPath"] = device.KeyPem;
+        environment["Device__CertificatePassword"] = null;
+        return environment;
+    }
+
+    /// <summary>Runs the module to its exit; returns the exit code and its output.</summary>
+    public static async Task<(int ExitCode, ModuleProcess Process)> RunAsync(Dictionary<string, string?> environment, TimeSpan? timeout = null)
+    {
+        var process = ModuleProcess.Start(Assembly, environment);
+        var code = await process.WaitForExitAsync(timeout ?? TimeSpan.FromSeconds(60));
+        return (code, process);
+    }
+}

@@ -1,0 +1,147 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+
+namespace TestInfrastructure;
+
+/// <summary>
+/// Runs a .NET program (the module, the simulator) as its own process with the given environment, collecting
+/// its output lines, so tests see exactly what a user sees: the log lines and the exit code.
+/// </summary>
+public sealed class ModuleProcess : IAsyncDisposable
+{
+    readonly Process process;
+    readonly List<string> lines = [];
+    readonly Channel<string> live = Channel.CreateUnbounded<string>();
+
+    ModuleProcess(Process process) => this.process = process;
+
+    /// <summary>The process id.</summary>
+    public int Id => process.Id;
+
+    /// <summary>Every line written to stdout and stderr so far.</summary>
+    public IReadOnlyList<string> Lines
+    {
+        get
+        {
+            lock (lines)
+            {
+                return [.. lines];
+            }
+        }
+    }
+
+    /// <summary>All output so far, one string.</summary>
+    public string Output => string.Join('\n', Lines);
+
+    /// <summary>Starts <c>dotnet {assembly}</c> with <paramref name="environment"/> added to this process's.</summary>
+    public static ModuleProcess Start(string assemblyPath, IReadOnlyDictionary<string, string?> environment, params string[] arguments)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetDirectoryName(assemblyPath)!,
+        };
+        start.ArgumentList.Add(assemblyPath);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {assemblyPath}.");
+        var module = new ModuleProcess(process);
+        process.OutputDataReceived += (_, e) => module.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => module.Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return module;
+    }
+
+    void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (lines)
+        {
+            lines.Add(line);
+        }
+
+        live.Writer.TryWrite(line);
+    }
+
+    /// <summary>Waits for the process to exit; returns its exit code, or fails with its output.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"The process did not exit within {timeout}. Output:\n{Output}");
+        }
+
+        process.WaitForExit(); // drains the output readers
+        return process.ExitCode;
+    }
+
+    /// <summary>Waits for an output line that satisfies <paramref name="match"/>; returns it.</summary>
+    public async Task<string> WaitForLineAsync(Func<string, bool> match, TimeSpan timeout)
+    {
+        ArgumentNullException.ThrowIfNull(match);
+        using var deadline = new CancellationTokenSource(timeout);
+        try
+        {
+            while (true)
+            {
+                var line = await live.Reader.ReadAsync(deadline.Token);
+                if (match(line))
+                {
+                    return line;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"No matching line within {timeout}. Output:\n{Output}");
+        }
+    }
+
+    /// <summary>Sends SIGTERM, as <c>docker stop</c> does.</summary>
+    public void Terminate()
+    {
+        if (!process.HasExited)
+        {
+            Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])?.WaitForExit();
+        }
+    }
+
+    /// <summary>Kills the process at once (SIGKILL).</summary>
+    public void Kill()
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        Kill();
+        await process.WaitForExitAsync();
+        process.Dispose();
+    }
+}

@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace TestInfrastructure;
+
+/// <summary>
+/// A real mosquitto broker configured like IoT Hub's MQTT endpoint (../shared/reference/test-peers.md): TLS 1.2 on a
+/// free loopback port, client certificates required and checked against the device root CA only (so a device that
+/// does not send its intermediate is refused), the certificate's CN as the username, and an ACL that lets a device
+/// publish only under <c>devices/{its CN}/messages/events/#</c>. A "monitor" identity may read everything.
+/// </summary>
+public sealed class MosquittoBroker : IAsyncDisposable
+{
+    /// <summary>CN of the certificate that may subscribe to every topic.</summary>
+    public const string MonitorIdentity = "monitor";
+
+    readonly Process process;
+    readonly StringBuilder log = new();
+
+    MosquittoBroker(Process process, int port, string logPath)
+    {
+        this.process = process;
+        Port = port;
+        LogPath = logPath;
+    }
+
+    /// <summary>The TLS port on 127.0.0.1.</summary>
+    public int Port { get; }
+
+    /// <summary>The broker's log file.</summary>
+    public string LogPath { get; }
+
+    /// <summary>The broker's log so far.</summary>
+    public string Log => File.Exists(LogPath) ? File.ReadAllText(LogPath) : log.ToString();
+
+    /// <summary>Starts a broker that trusts <paramref name="pki"/>'s root CA; returns once it accepts connections.</summary>
+    public static async Task<MosquittoBroker> StartAsync(TestPki pki, int? port = null)
+    {
+        ArgumentNullException.ThrowIfNull(pki);
+        var mosquitto = RequiredTool.Find("mosquitto", "apt-get install -y mosquitto");
+        var chosen = port ?? FreePort.Next();
+        var name = $"mosquitto-{chosen}";
+        var acl = pki.Write($"{name}.acl", $"""
+            user {MonitorIdentity}
+            topic read #
+
+            pattern write devices/%u/messages/events/#
+            """.Replace("\r", "", StringComparison.Ordinal) + "\n");
+        var logPath = Path.Combine(pki.Folder, $"{name}.log");
+        File.WriteAllText(logPath, "");
+        File.SetUnixFileMode(logPath, (UnixFileMode)0x1B6); // rw for all: the broker runs as "mosquitto"
+        var config = pki.Write($"{name}.conf", $"""
+            per_listener_settings false
+            persistence false
+            allow_anonymous false
+            log_dest file {logPath}
+            log_type all
+            acl_file {acl}
+            listener {chosen} 127.0.0.1
+            cafile {pki.RootCaPem}
+            certfile {pki.ServerCertificatePem}
+            keyfile {pki.ServerKeyPem}
+            require_certificate true
+            use_identity_as_username true
+            tls_version tlsv1.2
+            """.Replace("\r", "", StringComparison.Ordinal) + "\n");
+        var start = new ProcessStartInfo(mosquitto, ["-c", config])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        var process = Process.Start(start) ?? throw new InvalidOperationException("mosquitto did not start.");
+        var broker = new MosquittoBroker(process, chosen, logPath);
+        process.OutputDataReceived += (_, e) => broker.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => broker.Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        await FreePort.WaitUntilListeningAsync(chosen, TimeSpan.FromSeconds(15), () => $"mosquitto exited: {process.HasExited}; log: {broker.Log}");
+        return broker;
+    }
+
+    void Append(string? line)
+    {
+        if (line is not null)
+        {
+            lock (log)
+            {
+                log.AppendLine(line);
+            }
+        }
+    }
+
+    /// <summary>Kills the broker at once (a crash, as far as clients can tell).</summary>
+    public async Task KillAsync()
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        process.Dispose();
+    }
+}
