@@ -26,8 +26,10 @@ public static class ModuleServiceCollectionExtensions
             .AddAlerts()
             .AddOutbox()
             .AddIotHubClient()
-            .AddHostedService<SamplingService>()
-            .AddHostedService<DeliveryService>();
+            .AddShutdown()
+            // The host stops services in reverse order: sampling stops first, then delivery finishes what is in flight.
+            .AddHostedService<DeliveryService>()
+            .AddHostedService<SamplingService>();
         return builder;
     }
 
@@ -43,7 +45,15 @@ public static class ModuleServiceCollectionExtensions
 
     static IServiceCollection AddAlerts(this IServiceCollection services) => services.AddSingleton<TemperatureAlertPolicy>();
 
-    static IServiceCollection AddOutbox(this IServiceCollection services) => services.AddSingleton<IOutbox, MemoryOutbox>();
+    static IServiceCollection AddOutbox(this IServiceCollection services) => services.AddSingleton<IOutbox, FileOutbox>();
+
+    /// <summary>The host waits for in-flight sends (<c>Telemetry__ShutdownTimeout</c>) plus a margin to disconnect and close files.</summary>
+    static IServiceCollection AddShutdown(this IServiceCollection services)
+    {
+        services.AddOptions<HostOptions>().Configure<IOptions<TelemetryOptions>>((host, telemetry) =>
+            host.ShutdownTimeout = telemetry.Value.ShutdownTimeout + TimeSpan.FromSeconds(2));
+        return services;
+    }
 
     static IServiceCollection AddIotHubClient(this IServiceCollection services) => services
         .AddSingleton(provider => DeviceIdentity.Load(Device(provider), provider.GetRequiredService<TimeProvider>().GetUtcNow()))
