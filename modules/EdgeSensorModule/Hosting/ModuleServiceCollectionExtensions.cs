@@ -1,3 +1,4 @@
+using System.Globalization;
 using EdgeSensorModule.Alerts;
 using EdgeSensorModule.Configuration;
 using EdgeSensorModule.IotHub;
@@ -26,7 +27,7 @@ public static class ModuleServiceCollectionExtensions
             .AddAlerts()
             .AddOutbox()
             .AddIotHubClient()
-            .AddShutdown()
+            .AddShutdown(builder.Configuration[$"{TelemetryOptions.Section}:{nameof(TelemetryOptions.ShutdownTimeout)}"])
             // The host stops services in reverse order: sampling stops first, then delivery finishes what is in flight.
             .AddHostedService<DeliveryService>()
             .AddHostedService<SamplingService>();
@@ -48,11 +49,13 @@ public static class ModuleServiceCollectionExtensions
     static IServiceCollection AddOutbox(this IServiceCollection services) => services.AddSingleton<IOutbox, FileOutbox>();
 
     /// <summary>The host waits for in-flight sends (<c>Telemetry__ShutdownTimeout</c>) plus a margin to disconnect and close files.</summary>
-    static IServiceCollection AddShutdown(this IServiceCollection services)
+    static IServiceCollection AddShutdown(this IServiceCollection services, string? configured)
     {
-        services.AddOptions<HostOptions>().Configure<IOptions<TelemetryOptions>>((host, telemetry) =>
-            host.ShutdownTimeout = telemetry.Value.ShutdownTimeout + TimeSpan.FromSeconds(2));
-        return services;
+        // Read leniently: HostOptions is built before the module's settings are validated; a bad value is reported then.
+        var grace = TimeSpan.TryParse(configured, CultureInfo.InvariantCulture, out var value) && value > TimeSpan.Zero && value <= TimeSpan.FromMinutes(1)
+            ? value
+            : new TelemetryOptions().ShutdownTimeout;
+        return services.Configure<HostOptions>(host => host.ShutdownTimeout = grace + TimeSpan.FromSeconds(2));
     }
 
     static IServiceCollection AddIotHubClient(this IServiceCollection services) => services
