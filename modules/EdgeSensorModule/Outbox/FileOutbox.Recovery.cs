@@ -14,14 +14,24 @@ public sealed partial class FileOutbox
             Directory.CreateDirectory(folder);
             folderLock = LockFolder();
             Recover();
-            active = NewSegment();
-            Compact();
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
         {
             Dispose();
             throw new OutboxException(
                 $"Outbox__Path: cannot use '{folder}': {ex.Message.TrimEnd('.')}. Set Outbox__Path to a writable folder (in a container, a volume mounted there).", ex);
+        }
+
+        try
+        {
+            active = NewSegment();
+            Compact();
+        }
+        catch (IOException ex)
+        {
+            // The folder is ours but the disk is full: run on, keeping new readings in memory until it takes them again.
+            diskFailing = true;
+            LogDiskWriteFailed(logger, folder, nextSequenceNumber, ex.Message);
         }
 
         LogOpened(logger, folder, entries.Count, nextSequenceNumber, segments.Count);

@@ -148,5 +148,36 @@ public sealed class FileOutboxRecoveryTests : IDisposable
         Assert.InRange(outbox.DiskBytes, 1, 64 * 1024);
     }
 
+    [Fact]
+    public async Task Open_DiskAlreadyFull_StartsAndKeepsReadingsInMemory()
+    {
+        using var disk = TinyDisk.Mount(64);
+        await FillAsync(disk.Folder);
+        using var onDisk = new OutboxFiles(disk.Folder);
+        using var outbox = onDisk.Open();
+
+        var appended = await OutboxFiles.AppendAsync(outbox, 20);
+
+        Assert.Equal(appended.Select(m => m.Message.MessageId), (await OutboxFiles.AllPendingAsync(outbox)).Select(m => m.Message.MessageId));
+        Assert.Empty(onDisk.Segments);
+    }
+
+    static async Task FillAsync(string folder)
+    {
+        await using var filler = new FileStream(Path.Combine(folder, "filler"), FileMode.Create);
+        try
+        {
+            while (true)
+            {
+                await filler.WriteAsync(new byte[4096]);
+                await filler.FlushAsync();
+            }
+        }
+        catch (IOException)
+        {
+            // Full.
+        }
+    }
+
     public void Dispose() => files.Dispose();
 }
