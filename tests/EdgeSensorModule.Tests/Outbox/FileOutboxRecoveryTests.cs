@@ -72,16 +72,16 @@ public sealed class FileOutboxRecoveryTests : IDisposable
     [Fact]
     public async Task Open_OneDamagedRecordInTheMiddle_LosesOnlyThatRecord()
     {
+        List<OutboxMessage> appended;
         using (var first = files.Open())
         {
-            await OutboxFiles.AppendAsync(first, 10);
+            appended = await OutboxFiles.AppendAsync(first, 10);
         }
 
         var segment = files.Segments[^1];
         var bytes = await File.ReadAllBytesAsync(segment);
-        var header = OutboxRecords.SegmentHeaderBytes;
-        var recordLength = OutboxRecords.Append(OutboxFiles.Reading(3)).Length;
-        bytes[header + (3 * recordLength) + (recordLength / 2)] ^= 0x5A; // a flipped byte inside reading 3 (all readings are the same size)
+        var third = OutboxRecords.SegmentHeaderBytes + appended.Take(3).Sum(m => OutboxRecords.Append(m).Length);
+        bytes[third + (OutboxRecords.Append(appended[3]).Length / 2)] ^= 0x5A; // a flipped byte inside reading 3
         await File.WriteAllBytesAsync(segment, bytes);
 
         using var second = files.Open();
