@@ -80,8 +80,8 @@ public sealed class FileOutboxRecoveryTests : IDisposable
 
         var segment = files.Segments[^1];
         var bytes = await File.ReadAllBytesAsync(segment);
-        var third = OutboxRecords.SegmentHeaderBytes + appended.Take(3).Sum(m => OutboxRecords.Append(m).Length);
-        bytes[third + (OutboxRecords.Append(appended[3]).Length / 2)] ^= 0x5A; // a flipped byte inside reading 3
+        var readingThree = OutboxRecords.SegmentHeaderBytes + appended.Take(3).Sum(m => OutboxRecords.Append(m).Length);
+        bytes[readingThree + (OutboxRecords.Append(appended[3]).Length / 2)] ^= 0x5A; // a flipped byte inside reading 3
         await File.WriteAllBytesAsync(segment, bytes);
 
         using var second = files.Open();
