@@ -1,7 +1,8 @@
 namespace EdgeSensorModule.Sensors.Resilience;
 
 /// <summary>How one piece of work on the bus ended: a value, an exception, or no answer in time.</summary>
-internal readonly record struct BusOutcome<T>(T? Value, Exception? Error, bool TimedOut);
+/// <param name="BusBusy">With <paramref name="TimedOut"/>: the bus was still held by an earlier call that has not returned.</param>
+internal readonly record struct BusOutcome<T>(T? Value, Exception? Error, bool TimedOut, bool BusBusy = false);
 
 /// <summary>
 /// Runs blocking binding calls on a worker thread, one at a time per bus, bounded by a timeout. A call that
@@ -17,7 +18,7 @@ internal sealed class BusWork(SemaphoreSlim bus, TimeSpan timeout, TimeProvider 
     {
         if (!await bus.WaitAsync(timeout, cancellationToken))
         {
-            return new(default, null, TimedOut: true);
+            return new(default, null, TimedOut: true, BusBusy: true);
         }
 
         using var deadline = new CancellationTokenSource();

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.ExceptionServices;
 using EdgeSensorModule.Configuration;
 using EdgeSensorModule.Sensors.Drivers;
+using EdgeSensorModule.Sensors.I2c;
 using EdgeSensorModule.Telemetry;
 using Microsoft.Extensions.Logging;
 
@@ -170,9 +171,12 @@ public sealed partial class ResilientSensor : ISensor, IDisposable
             ExceptionDispatchInfo.Throw(setup);
         }
 
-        unavailableReason = outcome.TimedOut
-            ? $"{pendingDescription}: no answer within {options.ReadTimeout} while setting it up"
-            : $"{pendingDescription}: {outcome.Error?.Message}";
+        unavailableReason = outcome switch
+        {
+            { BusBusy: true } => $"{pendingDescription}: {LinuxI2c.BusPath(options.I2cBus)} is still held by a read that has not returned",
+            { TimedOut: true } => $"{pendingDescription}: no answer within {options.ReadTimeout} while setting it up",
+            _ => $"{pendingDescription}: {outcome.Error?.Message}",
+        };
         var delay = reconnectBackoff.Next();
         nextConnect = clock.GetUtcNow() + delay;
         LogNotAnswering(logger, unavailableReason, delay);
