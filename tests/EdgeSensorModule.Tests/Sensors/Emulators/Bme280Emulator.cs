@@ -43,6 +43,12 @@ public sealed class Bme280Emulator : ChipEmulator
     /// <summary>Forced measurements taken.</summary>
     public int Measurements { get; private set; }
 
+    /// <summary>
+    /// When true the chip runs in normal mode (ctrl_meas mode 11, set by some other program): it measures
+    /// continuously, so the binding reads the data registers without forcing a measurement or waiting for one.
+    /// </summary>
+    public bool NormalMode { get; set; }
+
     /// <summary>When true, measurements no longer update the data registers (a stuck chip).</summary>
     public bool Frozen { get; set; }
 
@@ -83,6 +89,15 @@ public sealed class Bme280Emulator : ChipEmulator
     {
         lock (gate)
         {
+            if (NormalMode)
+            {
+                registers[CtrlMeas] |= 0b11;
+                if (!Frozen)
+                {
+                    environment.CopyTo(registers, Data);
+                }
+            }
+
             for (var i = 0; i < buffer.Length; i++)
             {
                 buffer[i] = registers[pointer++];

@@ -28,6 +28,7 @@ public abstract class ChipEmulator(int address, int bus = 1) : I2cDevice
     readonly ManualResetEventSlim released = new(false);
     int nackNext;
     int transfers;
+    int faultsInjected;
     volatile BusFault fault;
 
     /// <summary>The fault now in force; may be changed from any thread.</summary>
@@ -42,6 +43,9 @@ public abstract class ChipEmulator(int address, int bus = 1) : I2cDevice
 
     /// <summary>Transfers attempted so far (including failed ones).</summary>
     public int Transfers => Volatile.Read(ref transfers);
+
+    /// <summary>Transfers that failed or read 0xFF because of an injected fault.</summary>
+    public int FaultsInjected => Volatile.Read(ref faultsInjected);
 
     /// <summary>How many handles the drivers disposed (each re-creation disposes one).</summary>
     public int Disposals { get; private set; }
@@ -77,6 +81,7 @@ public abstract class ChipEmulator(int address, int bus = 1) : I2cDevice
         Enter();
         if (Fault == BusFault.AllOnes)
         {
+            Interlocked.Increment(ref faultsInjected);
             buffer.Fill(0xFF);
             return;
         }
@@ -115,14 +120,17 @@ public abstract class ChipEmulator(int address, int bus = 1) : I2cDevice
         switch (Fault)
         {
             case BusFault.Nack:
+                Interlocked.Increment(ref faultsInjected);
                 throw RemoteIoError();
             case BusFault.Hang:
                 released.Wait(TimeSpan.FromSeconds(30));
+                Interlocked.Increment(ref faultsInjected);
                 throw RemoteIoError();
         }
 
         if (Interlocked.Decrement(ref nackNext) >= 0)
         {
+            Interlocked.Increment(ref faultsInjected);
             throw RemoteIoError();
         }
 
