@@ -3,6 +3,7 @@ using EdgeSensorModule.Configuration;
 using EdgeSensorModule.Sensors;
 using EdgeSensorModule.Tests.Sensors.Emulators;
 using Microsoft.Extensions.Time.Testing;
+using Xunit.Abstractions;
 
 namespace EdgeSensorModule.Tests.Sensors.Resilience;
 
