@@ -34,6 +34,9 @@ public sealed class SensirionEmulator(SensirionChip chip, int address) : ChipEmu
     /// <summary>When true, the temperature word's CRC is sent wrong (a disturbed transfer).</summary>
     public bool CorruptCrc { get; set; }
 
+    /// <summary>Measurements to come, each a raw temperature and whether its CRC arrives corrupted; then the properties rule.</summary>
+    public Queue<(ushort RawTemperature, bool CorruptCrc)> Script { get; } = new();
+
     /// <summary>Measurements taken.</summary>
     public int Measurements { get; private set; }
 
@@ -80,8 +83,9 @@ public sealed class SensirionEmulator(SensirionChip chip, int address) : ChipEmu
     byte[] Measure()
     {
         Measurements++;
-        var words = Words(RawTemperature, RawHumidity);
-        if (CorruptCrc)
+        var (raw, corrupt) = Script.TryDequeue(out var next) ? next : (RawTemperature, CorruptCrc);
+        var words = Words(raw, RawHumidity);
+        if (corrupt)
         {
             words[2] ^= 0x5A;
         }
