@@ -31,7 +31,7 @@ public static class SensorServiceCollectionExtensions
                 return new FakeSensor(options.Seed, clock);
             }
 
-            var connector = new ChipConnector(options, provider.GetRequiredService<I2cDeviceFactory>());
+            var connector = new ChipConnector(options, provider.GetRequiredService<I2cDeviceFactory>(), provider.GetRequiredService<ILogger<ChipConnector>>());
             return new ResilientSensor(
                 connector.Connect,
                 connector.Description,

@@ -1,11 +1,15 @@
 using EdgeSensorModule.Configuration;
 using EdgeSensorModule.Sensors.I2c;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EdgeSensorModule.Sensors.Drivers;
 
 /// <summary>Opens the configured chip: the bus device, the guard around it and the driver; <c>Auto</c> probes first.</summary>
-public sealed class ChipConnector(SensorOptions options, I2cDeviceFactory open)
+public sealed partial class ChipConnector(SensorOptions options, I2cDeviceFactory open, ILogger? logger = null)
 {
+    readonly ILogger logger = logger ?? NullLogger.Instance;
+
     /// <summary>What is being connected, for logs before the chip answers.</summary>
     public string Description => options.Type == SensorType.Auto
         ? $"auto-detected sensor on {LinuxI2c.BusPath(options.I2cBus)}"
@@ -28,6 +32,7 @@ public sealed class ChipConnector(SensorOptions options, I2cDeviceFactory open)
             var chosen = LastProbe.FirstOrDefault(c => address is null || c.Address == address)
                 ?? throw new IOException($"no supported chip answers on {LinuxI2c.BusPath(options.I2cBus)} (probed 0x76, 0x77, 0x44, 0x45, 0x70, 0x40, 0x38)");
             (type, address) = (chosen.Type, chosen.Address);
+            LogProbed(this.logger, LinuxI2c.BusPath(options.I2cBus), string.Join(", ", LastProbe.Select(c => $"{c.Type} at 0x{c.Address:X2}")), chosen.Type, chosen.Address);
         }
 
         var device = new GuardedI2cDevice(open(options.I2cBus, address ?? ChipCatalog.DefaultAddress(type)));
@@ -43,4 +48,7 @@ public sealed class ChipConnector(SensorOptions options, I2cDeviceFactory open)
     }
 
     int Address(SensorType type) => options.ParsedI2cAddress ?? ChipCatalog.DefaultAddress(type);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sensor__Type Auto: found {Found} on {Bus}; using the {Type} at 0x{Address:X2}")]
+    private static partial void LogProbed(ILogger logger, string bus, string found, SensorType type, int address);
 }
