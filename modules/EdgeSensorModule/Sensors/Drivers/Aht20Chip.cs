@@ -25,13 +25,5 @@ public sealed class Aht20Chip : I2cChip
     }
 
     /// <inheritdoc />
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            binding.Dispose();
-        }
-
-        base.Dispose(disposing);
-    }
+    protected override IDisposable Binding => binding;
 }

@@ -33,13 +33,5 @@ public sealed class Bme280Chip : I2cChip
     }
 
     /// <inheritdoc />
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            binding.Dispose();
-        }
-
-        base.Dispose(disposing);
-    }
+    protected override IDisposable Binding => binding;
 }

@@ -27,13 +27,5 @@ public sealed class Bmp280Chip : I2cChip
     }
 
     /// <inheritdoc />
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            binding.Dispose();
-        }
-
-        base.Dispose(disposing);
-    }
+    protected override IDisposable Binding => binding;
 }

@@ -81,6 +81,9 @@ public abstract class I2cChip(string chipName, GuardedI2cDevice device) : IChip
     /// <summary>One measurement through the binding.</summary>
     protected abstract ChipMeasurement MeasureCore();
 
+    /// <summary>The binding, disposed with the chip.</summary>
+    protected abstract IDisposable Binding { get; }
+
     /// <inheritdoc />
     public void Dispose()
     {
@@ -88,11 +91,12 @@ public abstract class I2cChip(string chipName, GuardedI2cDevice device) : IChip
         GC.SuppressFinalize(this);
     }
 
-    /// <summary>Disposes the binding (subclasses) and the device.</summary>
+    /// <summary>Disposes the binding and the device.</summary>
     protected virtual void Dispose(bool disposing)
     {
         if (disposing)
         {
+            Binding?.Dispose(); // null when the binding's constructor threw
             Device.Dispose();
         }
     }

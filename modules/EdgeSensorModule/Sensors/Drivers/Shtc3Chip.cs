@@ -34,13 +34,5 @@ public sealed class Shtc3Chip : I2cChip
     }
 
     /// <inheritdoc />
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            binding.Dispose();
-        }
-
-        base.Dispose(disposing);
-    }
+    protected override IDisposable Binding => binding;
 }

@@ -26,13 +26,5 @@ public sealed class Si7021Chip : I2cChip
     }
 
     /// <inheritdoc />
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            binding.Dispose();
-        }
-
-        base.Dispose(disposing);
-    }
+    protected override IDisposable Binding => binding;
 }
