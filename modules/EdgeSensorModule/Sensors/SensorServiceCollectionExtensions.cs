@@ -1,4 +1,5 @@
 using EdgeSensorModule.Configuration;
+using EdgeSensorModule.Hosting;
 using EdgeSensorModule.Sensors.Drivers;
 using EdgeSensorModule.Sensors.I2c;
 using EdgeSensorModule.Sensors.Resilience;
@@ -41,7 +42,7 @@ public static class SensorServiceCollectionExtensions
                 provider.GetRequiredService<SensorHealth>(),
                 provider.GetRequiredService<ILogger<ResilientSensor>>());
         });
-        services.AddHostedService<SensorStartupService>();
+        services.AddSingleton<IStartupCheck, SensorStartupCheck>();
         return services;
     }
 }
