@@ -24,6 +24,23 @@ public sealed partial class ChipConnector(SensorOptions options, I2cDeviceFactor
     /// </summary>
     public IChip Connect()
     {
+        try
+        {
+            return ConnectCore();
+        }
+        catch (IOException ex) when (I2cErrors.IsPermissionDenied(ex))
+        {
+            // Some System.Device.Gpio versions open /dev/i2c-N at the first transfer, not in I2cDevice.Create.
+            throw SensorSetupException.PermissionDenied(options.I2cBus, ex);
+        }
+        catch (IOException ex) when (I2cErrors.IsMissing(ex))
+        {
+            throw SensorSetupException.BusMissing(options.I2cBus, ex);
+        }
+    }
+
+    IChip ConnectCore()
+    {
         var type = options.Type;
         var address = options.ParsedI2cAddress;
         if (type == SensorType.Auto)

@@ -11,6 +11,9 @@ public sealed class EmulatedBus
     /// <summary>The bus number the factory answers for.</summary>
     public int Number { get; init; } = 1;
 
+    /// <summary>Thrown by every open, as System.Device.Gpio reports a bus it cannot open.</summary>
+    public IOException? OpenError { get; set; }
+
     /// <summary>Opens counted per address.</summary>
     public Dictionary<int, int> Opens { get; } = [];
 
@@ -30,6 +33,11 @@ public sealed class EmulatedBus
         if (bus != Number)
         {
             throw new IOException($"Error 2 (No such file or directory). Can not open I2C device file '/dev/i2c-{bus}'.");
+        }
+
+        if (OpenError is { } error)
+        {
+            throw error;
         }
 
         Opens[address] = Opens.GetValueOrDefault(address) + 1;

@@ -99,6 +99,19 @@ public class ResilientSensorTests
         Assert.Contains("is a BMP280 (chip id 0x58)", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Error 13 (Permission denied). Can not open I2C device file '/dev/i2c-1'.", "Sensor__I2cBus 1: permission denied opening /dev/i2c-1. Run the module as a member of the host's i2c group")]
+    [InlineData("Error 2 (No such file or directory). Can not open I2C device file '/dev/i2c-1'.", "Sensor__I2cBus 1: /dev/i2c-1 does not exist. In IoT Edge map it into the module in createOptions")]
+    public async Task StartAsync_BusCannotBeOpened_ThrowsTheSetupErrorWithTheFix(string systemError, string expected)
+    {
+        var bus = new EmulatedBus { OpenError = new IOException(systemError) };
+        using var sensor = SensorStack.Create(bus, SensorStack.Options(SensorType.Sht3x), clock);
+
+        var error = await Assert.ThrowsAsync<SensorSetupException>(() => sensor.StartAsync(CancellationToken.None));
+
+        Assert.StartsWith(expected, error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task ReadAsync_Aht20BusyBitStuck_TimesOutThenRecoversWhenTheChipDoes()
     {
