@@ -10,7 +10,7 @@ public sealed class Bmp280Chip : I2cChip
 
     /// <summary>Checks the chip id, then sets the chip up through the binding.</summary>
     public Bmp280Chip(GuardedI2cDevice device)
-        : base("BMP280", device)
+        : base("BMP280 (temperature only: no humidity in its messages)", device)
     {
         ArgumentNullException.ThrowIfNull(device);
         Bmx280Identity.Expect(device, Bmx280Identity.Bmp280, "Bmp280");

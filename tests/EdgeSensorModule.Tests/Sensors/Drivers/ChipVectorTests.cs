@@ -52,6 +52,7 @@ public class ChipVectorTests
 
         AssertRelative(25.08247793, measurement.TemperatureCelsius);
         Assert.Null(measurement.RelativeHumidityPercent);
+        Assert.Equal("BMP280 (temperature only: no humidity in its messages) at 0x76 on /dev/i2c-1", chip.Description);
     }
 
     [Fact]
