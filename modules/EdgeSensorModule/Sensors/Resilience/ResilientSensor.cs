@@ -57,9 +57,6 @@ public sealed partial class ResilientSensor : ISensor, IDisposable
     /// <summary>State and counters, for logs and the module twin.</summary>
     public SensorHealth Health { get; }
 
-    /// <summary>True while a chip is set up and answering.</summary>
-    public bool IsConnected => chip is not null;
-
     /// <summary>
     /// Connects once. Setup mistakes (no bus, no permission, another chip) throw <see cref="SensorSetupException"/>
     /// so the module stops with its message; a chip that does not answer is logged and retried from the reads.
@@ -107,6 +104,11 @@ public sealed partial class ResilientSensor : ISensor, IDisposable
             }
 
             var outcome = await bus.RunAsync(current.Measure, current, cancellationToken);
+            if (outcome.BusBusy)
+            {
+                return SensorResult.Fail(SensorFailureKind.Timeout, $"{LinuxI2c.BusPath(options.I2cBus)} is still held by a read that has not returned");
+            }
+
             if (outcome.TimedOut)
             {
                 Drop(current, disposeNow: false);
