@@ -5,10 +5,13 @@ using IotHub.Protocol.Telemetry;
 using TestInfrastructure;
 
 // Usage: dotnet bench/EndToEnd/bin/Release/net10.0/EndToEnd.dll <repo root> <results folder> [count] [aot binary]
+//        ... <repo root> <results folder> --footprint <module binary> <interval> <count> <minutes> <output file>
+//        (one module alone, VmRSS sampled every 10 s; e.g. 00:00:01 1000000 10 for the steady state, 00:00:00 for growth)
 var root = Path.GetFullPath(args.Length > 0 ? args[0] : ".");
 var results = Path.GetFullPath(args.Length > 1 ? args[1] : Path.Combine(root, "bench", "results"));
-var count = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 5000;
-var aot = args.Length > 3 ? args[3] : null;
+var footprint = args.Length > 2 && args[2] == "--footprint";
+var count = footprint ? 0 : args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 5000;
+var aot = !footprint && args.Length > 3 ? args[3] : null;
 const int WarmUp = 200;
 var timeout = TimeSpan.FromMinutes(5);
 Directory.CreateDirectory(results);
@@ -18,6 +21,18 @@ await using var broker = await MosquittoBroker.StartAsync(pki);
 await using var monitor = await TelemetryMonitor.StartAsync(pki, broker.Port);
 var port = broker.Port.ToString(CultureInfo.InvariantCulture);
 Console.WriteLine($"broker on 127.0.0.1:{port}; {count} messages per contender; TLS, X.509 client certificates, QoS 1");
+
+if (footprint)
+{
+    var module = Module("EdgeSensorModule", args[3], [], int.Parse(args[5], CultureInfo.InvariantCulture));
+    var environment = new Dictionary<string, string?>(module.Environment)
+    {
+        ["Telemetry__Interval"] = args[4],
+    };
+    await Footprint.RunAsync(module with { Environment = environment }, monitor, TimeSpan.FromMinutes(double.Parse(args[6], CultureInfo.InvariantCulture)),
+        TimeSpan.FromSeconds(10), Path.GetFullPath(args[7]));
+    return 0;
+}
 
 var moduleDll = Path.Combine(root, "modules", "EdgeSensorModule", "bin", "Release", "net10.0", "EdgeSensorModule.dll");
 var contenders = new List<Func<int, Contender>> { n => Module("EdgeSensorModule (JIT)", "dotnet", [moduleDll], n) };

@@ -22,9 +22,10 @@ public sealed class OutboxOptions
     public long MaxBytes { get; set; } = 64L * 1024 * 1024;
 
     /// <summary>
-    /// True: every reading is flushed to the device (fsync) before sampling goes on, so a power loss loses none.
-    /// False: written at once (a crash of the module loses none) but flushed by the OS, so a power loss can lose the
-    /// last seconds of readings.
+    /// Every reading is written to the outbox file before sampling goes on, so a crash of the module loses none.
+    /// True: a background group commit also flushes each reading to the device (fsync) within two fsync times of it
+    /// being taken (milliseconds), so a power loss loses at most the readings of that window; sampling never waits.
+    /// False: the OS writes readings back when it likes (Linux: within about 30 s), which a power loss can lose.
     /// </summary>
     public bool FlushEachReading { get; set; } = true;
 }

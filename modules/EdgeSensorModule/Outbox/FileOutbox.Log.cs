@@ -31,4 +31,7 @@ public sealed partial class FileOutbox
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Outbox: reading {Sequence} in '{Folder}' can no longer be read and is dropped: {Reason}")]
     private static partial void LogUnreadable(ILogger logger, long sequence, string folder, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox: could not flush {Path} to the device: {Reason} The readings stay written and are lost only if power fails before the OS writes them back")]
+    private static partial void LogFlushFailed(ILogger logger, string path, string reason);
 }

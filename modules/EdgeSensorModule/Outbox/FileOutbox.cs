@@ -7,8 +7,8 @@ namespace EdgeSensorModule.Outbox;
 
 /// <summary>
 /// The durable outbox: an append-only log of CRC-checked records in segment files under <c>Outbox__Path</c>
-/// (<see cref="OutboxRecords"/>, <see cref="OutboxSegment"/>). A reading is written (and, by default, flushed to the
-/// device) before <see cref="AppendAsync"/> returns; a settle record marks it delivered after the hub's PUBACK. Only an
+/// (<see cref="OutboxRecords"/>, <see cref="OutboxSegment"/>). A reading is written before <see cref="AppendAsync"/>
+/// returns and, by default, flushed to the device by a background group commit moments later; a settle record marks it delivered after the hub's PUBACK. Only an
 /// index of pending readings (sequence number → file offset) stays in memory. Limits and the send order are in
 /// docs/reliability.md.
 /// </summary>
@@ -51,6 +51,7 @@ public sealed partial class FileOutbox : IOutbox, IDisposable
         this.logger = logger;
         segmentBytes = Math.Clamp(options.MaxBytes / 16, 16 * 1024, 16 * 1024 * 1024);
         Open();
+        StartFlusher();
     }
 
     /// <inheritdoc />
@@ -180,8 +181,15 @@ public sealed partial class FileOutbox : IOutbox, IDisposable
     /// <summary>Flushes the last settle records and closes the files.</summary>
     public void Dispose()
     {
+        StopFlusher();
         lock (gate)
         {
+            foreach (var segment in unflushed.Where(s => s != active))
+            {
+                FlushQuietly(segment);
+            }
+
+            unflushed.Clear();
             try
             {
                 active?.Flush();
@@ -244,7 +252,8 @@ public sealed partial class FileOutbox : IOutbox, IDisposable
         try
         {
             var segment = WritableSegment(record.Length);
-            var offset = segment.Append(record, options.FlushEachReading);
+            var offset = segment.Append(record, flush: false);
+            MarkUnflushed(segment);
             Track(sequence, new Entry(segment, offset, record.Length, null));
             if (diskFailing)
             {
