@@ -74,8 +74,16 @@ public sealed partial class DeliveryService(
 
             try
             {
-                await WaitForValidClockAsync(stoppingToken);
-                await hub.ConnectAsync(stoppingToken);
+                if (!hub.IsConnected)
+                {
+                    await WaitForValidClockAsync(stoppingToken);
+                    await hub.ConnectAsync(stoppingToken);
+
+                    // Connecting takes a while (handshake, timeouts) while sampling goes on: send what is pending now, so
+                    // readings the outbox limits dropped meanwhile are not sent after all.
+                    batch = await outbox.PeekAsync(maxInFlight, stoppingToken);
+                }
+
                 await SendAsync(batch, sendToken);
                 transientBackoff.Reset();
                 authenticationBackoff.Reset();
