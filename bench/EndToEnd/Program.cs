@@ -61,7 +61,7 @@ return 0;
 Contender Module(string name, string fileName, string[] arguments, int n)
 {
     var device = pki.IssueDevice("bench-module");
-    return new Contender(name, fileName, arguments, new Dictionary<string, string?>
+    var environment = new Dictionary<string, string?>
     {
         ["Device__Id"] = "bench-module",
         ["Device__HostName"] = "localhost",
@@ -76,7 +76,16 @@ Contender Module(string name, string fileName, string[] arguments, int n)
         ["Telemetry__MaxInFlight"] = "100",
         ["Outbox__Path"] = Path.Combine(pki.Folder, $"outbox-{Guid.NewGuid():N}"), // fresh: no readings left by an earlier run
         ["Logging__LogLevel__Default"] = "Warning",
-    });
+    };
+
+    // Experiments: BENCH_MODULE_SETTINGS="Outbox__FlushEachReading=false;Telemetry__MaxInFlight=500" overrides these.
+    foreach (var setting in (Environment.GetEnvironmentVariable("BENCH_MODULE_SETTINGS") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries))
+    {
+        var (key, value) = (setting[..setting.IndexOf('=', StringComparison.Ordinal)], setting[(setting.IndexOf('=', StringComparison.Ordinal) + 1)..]);
+        environment[key] = value;
+    }
+
+    return new Contender(name, fileName, arguments, environment);
 }
 
 Contender NodeSdk(int inFlight, int n)
