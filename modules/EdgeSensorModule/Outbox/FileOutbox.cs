@@ -155,6 +155,17 @@ public sealed partial class FileOutbox : IOutbox, IDisposable
     }
 
     /// <inheritdoc />
+    public IReadOnlyList<OutboxMessage> PeekMore(int max, IReadOnlySet<long> skip)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
+        ArgumentNullException.ThrowIfNull(skip);
+        lock (gate)
+        {
+            return Load(SendOrder(max, skip));
+        }
+    }
+
+    /// <inheritdoc />
     public ValueTask RemoveAsync(IReadOnlyCollection<OutboxMessage> delivered, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(delivered);
@@ -214,15 +225,18 @@ public sealed partial class FileOutbox : IOutbox, IDisposable
     /// newest readings, newest first, and the rest to the oldest, so live readings are not starved behind a backlog and
     /// the backlog drains from its old end (which is also what lets old segments be deleted).
     /// </summary>
-    List<long> SendOrder(int max)
+    List<long> SendOrder(int max, IReadOnlySet<long>? skip = null)
     {
-        if (order.Count <= max)
+        var skipped = skip is null ? 0 : skip.Count(order.Contains);
+        var wanted = skip is null ? order : order.Where(s => !skip.Contains(s));
+        if (order.Count - skipped <= max)
         {
-            return [.. order];
+            return [.. wanted];
         }
 
         var live = max / 4;
-        return [.. order.Reverse().Take(live), .. order.Take(max - live)];
+        var newest = skip is null ? order.Reverse() : order.Reverse().Where(s => !skip.Contains(s));
+        return [.. newest.Take(live), .. wanted.Take(max - live)];
     }
 
     List<OutboxMessage> Load(List<long> sequenceNumbers)

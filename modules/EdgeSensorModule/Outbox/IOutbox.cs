@@ -35,6 +35,12 @@ public interface IOutbox
     /// </summary>
     ValueTask<IReadOnlyList<OutboxMessage>> PeekAsync(int max, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Like <see cref="PeekAsync(int, CancellationToken)"/>, leaving out the messages in <paramref name="skip"/> (those
+    /// already in flight), and without waiting: empty when nothing else is pending.
+    /// </summary>
+    IReadOnlyList<OutboxMessage> PeekMore(int max, IReadOnlySet<long> skip);
+
     /// <summary>Forgets messages the hub has acknowledged.</summary>
     ValueTask RemoveAsync(IReadOnlyCollection<OutboxMessage> delivered, CancellationToken cancellationToken);
 

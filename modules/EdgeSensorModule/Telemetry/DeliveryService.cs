@@ -1,3 +1,5 @@
+using System.Runtime.ExceptionServices;
+using System.Threading.Channels;
 using EdgeSensorModule.Configuration;
 using EdgeSensorModule.IotHub;
 using EdgeSensorModule.Outbox;
@@ -84,7 +86,7 @@ public sealed partial class DeliveryService(
                     batch = await outbox.PeekAsync(maxInFlight, stoppingToken);
                 }
 
-                await SendAsync(batch, sendToken);
+                await SendAsync(batch, maxInFlight, stoppingToken, sendToken);
                 transientBackoff.Reset();
                 authenticationBackoff.Reset();
             }
@@ -106,40 +108,89 @@ public sealed partial class DeliveryService(
         }
     }
 
-    /// <summary>Sends a batch concurrently; removes every message the hub acknowledged, then reports the first failure.</summary>
-    async Task SendAsync(IReadOnlyList<OutboxMessage> batch, CancellationToken sendToken)
+    /// <summary>
+    /// Sends over the connection as a sliding window: up to <c>Telemetry__MaxInFlight</c> publishes outstanding, topped
+    /// up from the outbox whenever half of them are acknowledged, so PUBLISHes keep flowing while PUBACKs come back (a
+    /// window drained to its last PUBACK before sending more stalls ~40 ms on TCP's delayed ACK: docs/performance.md).
+    /// Acknowledged readings are removed in groups. After a failure nothing more is sent; the sends in flight are waited
+    /// for, what was acknowledged is removed, and the first failure is reported.
+    /// </summary>
+    async Task SendAsync(IReadOnlyList<OutboxMessage> first, int maxInFlight, CancellationToken stoppingToken, CancellationToken sendToken)
     {
-        var sends = new Task[batch.Count];
-        for (var i = 0; i < batch.Count; i++)
+        var completions = Channel.CreateUnbounded<(OutboxMessage Message, Exception? Error)>(new() { SingleReader = true });
+        var inFlight = new HashSet<long>();
+        var acknowledged = new List<OutboxMessage>(maxInFlight);
+        Exception? fault = null;
+        OperationCanceledException? cancelled = null;
+        Start(first);
+        while (inFlight.Count > 0)
         {
-            sends[i] = hub.SendAsync(batch[i].Message, sendToken);
+            var (message, error) = await completions.Reader.ReadAsync(CancellationToken.None);
+            inFlight.Remove(message.SequenceNumber);
+            switch (error)
+            {
+                case null:
+                    acknowledged.Add(message);
+                    break;
+                case OperationCanceledException oce:
+                    cancelled ??= oce;
+                    break;
+                default:
+                    fault ??= error;
+                    break;
+            }
+
+            if (fault is null && cancelled is null && !stoppingToken.IsCancellationRequested && inFlight.Count <= maxInFlight / 2)
+            {
+                await SettleAsync(acknowledged);
+                Start(outbox.PeekMore(maxInFlight - inFlight.Count, inFlight));
+            }
         }
 
+        await SettleAsync(acknowledged);
+        if ((fault ?? cancelled) is { } failure)
+        {
+            ExceptionDispatchInfo.Throw(failure); // the HubException, or the cancellation when the shutdown grace ran out
+        }
+
+        void Start(IReadOnlyList<OutboxMessage> messages)
+        {
+            foreach (var message in messages)
+            {
+                inFlight.Add(message.SequenceNumber);
+                _ = SendOneAsync(message, completions.Writer, sendToken);
+            }
+        }
+    }
+
+    /// <summary>Sends one message and reports its outcome, whatever it is, to the window.</summary>
+    async Task SendOneAsync(OutboxMessage message, ChannelWriter<(OutboxMessage, Exception?)> done, CancellationToken sendToken)
+    {
+        Exception? error = null;
         try
         {
-            await Task.WhenAll(sends);
+            await hub.SendAsync(message.Message, sendToken);
         }
-        catch (Exception ex) when (ex is HubException or OperationCanceledException)
+#pragma warning disable CA1031 // Every failure goes back to the window, which rethrows it after the sends in flight end.
+        catch (Exception ex)
+#pragma warning restore CA1031
         {
-            // Handled below: keep what was acknowledged, report the first failure.
+            error = ex;
         }
 
-        var acknowledged = new List<OutboxMessage>(batch.Count);
-        for (var i = 0; i < batch.Count; i++)
+        done.TryWrite((message, error));
+    }
+
+    async Task SettleAsync(List<OutboxMessage> acknowledged)
+    {
+        if (acknowledged.Count == 0)
         {
-            if (sends[i].IsCompletedSuccessfully)
-            {
-                acknowledged.Add(batch[i]);
-            }
+            return;
         }
 
         await outbox.RemoveAsync(acknowledged, CancellationToken.None);
         Delivered += acknowledged.Count;
-        var failed = sends.FirstOrDefault(s => s.IsFaulted) ?? sends.FirstOrDefault(s => s.IsCanceled);
-        if (failed is not null)
-        {
-            await failed; // rethrows the HubException (or the cancellation when the shutdown grace ran out)
-        }
+        acknowledged.Clear();
     }
 
     /// <summary>A Pi without a real-time clock boots in the past: wait for time sync instead of failing TLS.</summary>
