@@ -72,7 +72,7 @@ public sealed class LabPki : IDisposable
 
     static bool StillValid(string pem)
     {
-        using var certificate = X509Certificate2.CreateFromPemFile(pem);
+        using var certificate = X509Certificate2.CreateFromPem(File.ReadAllText(pem));
         return certificate.NotAfter.ToUniversalTime() > DateTime.UtcNow.AddDays(1);
     }
 
