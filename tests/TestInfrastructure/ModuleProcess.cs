@@ -12,6 +12,7 @@ public sealed class ModuleProcess : IAsyncDisposable
     readonly Process process;
     readonly List<string> lines = [];
     readonly Channel<string> live = Channel.CreateUnbounded<string>();
+    int openStreams = 2;
 
     ModuleProcess(Process process) => this.process = process;
 
@@ -69,6 +70,12 @@ public sealed class ModuleProcess : IAsyncDisposable
     {
         if (line is null)
         {
+            // End of stdout or stderr: once both are closed no line can come, so waiting stops.
+            if (Interlocked.Decrement(ref openStreams) == 0)
+            {
+                live.Writer.TryComplete();
+            }
+
             return;
         }
 
@@ -116,6 +123,10 @@ public sealed class ModuleProcess : IAsyncDisposable
         catch (OperationCanceledException)
         {
             throw new TimeoutException($"No matching line within {timeout}. Output:\n{Output}");
+        }
+        catch (ChannelClosedException)
+        {
+            throw new InvalidOperationException($"The process exited without a matching line. Output:\n{Output}");
         }
     }
 

@@ -17,7 +17,10 @@ namespace HubSimulator.Hosting;
 public static class SimulatorApp
 {
     /// <summary>Builds the application from the command line, environment (<c>Simulator__*</c>) and <paramref name="settings"/>.</summary>
-    public static WebApplication Build(string[] args, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <param name="args">Command-line settings (<c>--Simulator:MqttPort 8883</c>).</param>
+    /// <param name="settings">Settings that override the others (the demo, tests).</param>
+    /// <param name="logging">Extra logging setup (tests collect the log lines).</param>
+    public static WebApplication Build(string[] args, IReadOnlyDictionary<string, string?>? settings = null, Action<ILoggingBuilder>? logging = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args });
         if (settings is not null)
@@ -31,6 +34,7 @@ public static class SimulatorApp
             console.TimestampFormat = "HH:mm:ss ";
         });
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        logging?.Invoke(builder.Logging);
         builder.Services.AddOptions<SimulatorOptions>().Bind(builder.Configuration.GetSection(SimulatorOptions.Section)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<SimulatorOptions>, SimulatorOptionsValidator>();
         builder.Services.AddSimulator();
