@@ -2,6 +2,7 @@ using EdgeSensorModule.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace EdgeSensorModule.Hosting;
 
@@ -28,6 +29,7 @@ public static partial class ModuleHost
         var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeSensorModule");
         try
         {
+            CheckSetup(host.Services);
             await host.RunAsync();
             return Environment.ExitCode;
         }
@@ -42,6 +44,16 @@ public static partial class ModuleHost
             LogUnexpected(logger, ex);
             return ExitCodes.Failure;
         }
+    }
+
+    /// <summary>
+    /// Validates every option and builds the services before the host starts, so a setup mistake is reported here
+    /// as one line instead of by the host's own "Hosting failed to start" error with its stack trace.
+    /// </summary>
+    static void CheckSetup(IServiceProvider services)
+    {
+        services.GetService<IStartupValidator>()?.Validate();
+        _ = services.GetServices<IHostedService>().ToList();
     }
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "{Line}")]

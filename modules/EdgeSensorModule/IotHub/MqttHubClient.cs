@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Reflection;
 using System.Security.Cryptography.X509Certificates;
 using EdgeSensorModule.Configuration;
@@ -109,7 +110,7 @@ public sealed partial class MqttHubClient : IHubClient
         var publish = new MqttApplicationMessage
         {
             Topic = MqttTelemetry.Topic(device.Id, message),
-            PayloadSegment = message.Body.ToArray(),
+            Payload = new ReadOnlySequence<byte>(message.Body),
             QualityOfServiceLevel = MqttQualityOfServiceLevel.AtLeastOnce,
         };
         try
