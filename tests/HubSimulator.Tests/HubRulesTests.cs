@@ -86,6 +86,15 @@ public sealed class HubRulesTests(SimulatorFixture hub) : IClassFixture<Simulato
     }
 
     [Fact]
+    public async Task Tls_NoClientCertificate_HandshakeRefusedAndLogged()
+    {
+        await ExternalProcess.RunAsync("openssl", "apt-get install -y openssl",
+            ["s_client", "-connect", $"127.0.0.1:{hub.MqttPort}", "-CAfile", Pki.ServerCaPem], Patience, standardInput: "");
+
+        await hub.Logs.WaitForAsync(Patience, "Refused a TLS handshake: the client presented no certificate");
+    }
+
+    [Fact]
     public async Task Publish_QoS2_ClosesTheConnection()
     {
         var device = hub.CaSignedDevice("qos2-device");

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Microsoft.Extensions.Logging;
 
 namespace HubSimulator.Broker;
 
@@ -10,7 +11,7 @@ namespace HubSimulator.Broker;
 /// client's own certificate, but a CA-signed device is judged on the chain it sent (its intermediates), which only
 /// the TLS validation callback sees (in <see cref="X509ChainPolicy.ExtraStore"/>).
 /// </summary>
-public sealed class ClientChains
+public sealed partial class ClientChains(ILogger<ClientChains> logger)
 {
     readonly ConcurrentDictionary<string, X509Certificate2[]> sent = new(StringComparer.Ordinal);
 
@@ -22,6 +23,7 @@ public sealed class ClientChains
     {
         if (certificate is null)
         {
+            LogNoCertificate(logger);
             return false;
         }
 
@@ -38,4 +40,7 @@ public sealed class ClientChains
         sent.TryGetValue(Key(certificate), out var others) ? others : [];
 
     static string Key(X509Certificate certificate) => Convert.ToHexString(SHA256.HashData(certificate.GetRawCertData()));
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a TLS handshake: the client presented no certificate (IoT Hub's X.509 devices must)")]
+    private static partial void LogNoCertificate(ILogger logger);
 }

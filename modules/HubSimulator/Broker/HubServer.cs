@@ -61,7 +61,10 @@ public sealed partial class HubServer(
         };
         link.Attach(server);
         await server.StartAsync();
-        LogListening(logger, settings.BindAddress, settings.MqttPort, certificate.Subject);
+        var trust = string.IsNullOrWhiteSpace(settings.ServerCertificatePath)
+            ? Path.GetFullPath(Path.Combine(settings.DataFolder, ServerCertificate.CaFileName))
+            : "the CA that issued " + settings.ServerCertificatePath;
+        LogListening(logger, settings.BindAddress, settings.MqttPort, certificate.Subject, trust, settings.AdminPort);
     }
 
     /// <inheritdoc />
@@ -138,8 +141,8 @@ public sealed partial class HubServer(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "MQTT over TLS listening on {Address}:{Port} (server certificate {Subject})")]
-    private static partial void LogListening(ILogger logger, string address, int port, string subject);
+    [LoggerMessage(Level = LogLevel.Information, Message = "MQTT over TLS listening on {Address}:{Port} (server certificate {Subject}; devices trust {TrustBundle}); admin API on port {AdminPort}")]
+    private static partial void LogListening(ILogger logger, string address, int port, string subject, string trustBundle, int adminPort);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused device '{DeviceId}' from {Endpoint} with CONNACK 5 (not authorized): {Reason}")]
     private static partial void LogRefused(ILogger logger, string deviceId, string endpoint, string reason);
