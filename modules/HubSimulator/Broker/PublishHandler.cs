@@ -15,8 +15,8 @@ namespace HubSimulator.Broker;
 /// </summary>
 public sealed class PublishHandler(TelemetryStore telemetry, TwinStore twins, MethodCalls methods, DeviceLink link, TimeProvider clock)
 {
-    const string TwinGetPrefix = "$iothub/twin/GET/?";
-    const string TwinReportedPrefix = "$iothub/twin/PATCH/properties/reported/?";
+    const string TwinGetPrefix = MqttTopics.TwinGetPrefix + "?";
+    const string TwinReportedPrefix = MqttTopics.TwinReportedPatchPrefix + "?";
 
     /// <summary>Handles a publish; returns why the connection must close, or null when it was accepted.</summary>
     public async Task<string?> HandleAsync(string deviceId, string topic, MqttQualityOfServiceLevel qos, ReadOnlyMemory<byte> payload, Action<ReceivedMessage> onTelemetry)

@@ -16,9 +16,6 @@ public sealed record MethodResult(int Status, string Payload);
 /// </summary>
 public sealed class MethodCalls(DeviceLink link)
 {
-    /// <summary>Prefix of a device's method response topic.</summary>
-    public const string ResponsePrefix = "$iothub/methods/res/";
-
     readonly ConcurrentDictionary<(string Device, string Rid), TaskCompletionSource<MethodResult>> pending = new();
     long next;
 
@@ -51,12 +48,12 @@ public sealed class MethodCalls(DeviceLink link)
     /// <summary>Completes a call from a device's response publish; false when the topic is not a method response.</summary>
     public bool TryComplete(string deviceId, string topic, ReadOnlySpan<byte> payload)
     {
-        if (!topic.StartsWith(ResponsePrefix, StringComparison.Ordinal))
+        if (!topic.StartsWith(MqttTopics.MethodResponsePrefix, StringComparison.Ordinal))
         {
             return false;
         }
 
-        var rest = topic[ResponsePrefix.Length..];
+        var rest = topic[MqttTopics.MethodResponsePrefix.Length..];
         var slash = rest.IndexOf("/?", StringComparison.Ordinal);
         if (slash < 0 || !int.TryParse(rest[..slash], CultureInfo.InvariantCulture, out var status))
         {
