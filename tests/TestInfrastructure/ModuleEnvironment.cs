@@ -1,4 +1,5 @@
 using System.Reflection;
+using Xunit;
 
 namespace TestInfrastructure;
 
@@ -68,5 +69,18 @@ public static class ModuleEnvironment
         var process = ModuleProcess.Start(Assembly, environment);
         var code = await process.WaitForExitAsync(timeout ?? TimeSpan.FromSeconds(60));
         return (code, process);
+    }
+
+    /// <summary>
+    /// Runs the module expecting a setup mistake: exit code 2, no stack trace, no password; returns its one critical line.
+    /// </summary>
+    public static async Task<string> SetupErrorLineAsync(Dictionary<string, string?> environment)
+    {
+        var (exitCode, module) = await RunAsync(environment, TimeSpan.FromSeconds(30));
+        Assert.True(exitCode == 2, $"exit code {exitCode}: {module.Output}");
+        var critical = Assert.Single(module.Lines, l => l.Contains("crit:", StringComparison.Ordinal));
+        Assert.DoesNotContain(module.Lines, l => l.TrimStart().StartsWith("at ", StringComparison.Ordinal) || l.Contains("Exception", StringComparison.Ordinal));
+        Assert.DoesNotContain(TestPki.PfxPassword + "5", module.Output, StringComparison.Ordinal);
+        return critical;
     }
 }

@@ -16,6 +16,7 @@ public static class ConfigurationServiceCollectionExtensions
         services.AddOptions<TelemetryOptions>().Bind(configuration.GetSection(TelemetryOptions.Section)).ValidateOnStart();
         services.AddOptions<AlertOptions>().Bind(configuration.GetSection(AlertOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<DeviceOptions>, DeviceOptionsValidator>();
+        services.AddSingleton<IValidateOptions<SensorOptions>, SensorOptionsValidator>();
         services.AddSingleton<IValidateOptions<TelemetryOptions>, TelemetryOptionsValidator>();
         services.AddSingleton<IValidateOptions<AlertOptions>, AlertOptionsValidator>();
         return services;

@@ -85,3 +85,43 @@ internal sealed class AlertOptionsValidator : IValidateOptions<AlertOptions>
             ? ValidateOptionsResult.Success
             : ValidateOptionsResult.Fail($"Alert__TemperatureThreshold {options.TemperatureThreshold} is not a number of °C: use e.g. 30.");
 }
+
+/// <summary>Checks <see cref="SensorOptions"/>.</summary>
+internal sealed class SensorOptionsValidator : IValidateOptions<SensorOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SensorOptions options)
+    {
+        var failures = new List<string>();
+        if (options.I2cBus < 0)
+        {
+            failures.Add($"Sensor__I2cBus {options.I2cBus} is negative: use the N of /dev/i2c-N (1 on a Raspberry Pi).");
+        }
+
+        if (!string.IsNullOrWhiteSpace(options.I2cAddress) && options.ParsedI2cAddress is not (>= 0x03 and <= 0x77))
+        {
+            failures.Add($"Sensor__I2cAddress '{options.I2cAddress}' is not a 7-bit I2C address: use hex like 0x76 or decimal like 118 (0x03..0x77), as 'i2cdetect -y 1' shows it.");
+        }
+
+        if (options.ReadTimeout <= TimeSpan.Zero)
+        {
+            failures.Add($"Sensor__ReadTimeout {options.ReadTimeout} must be positive: use e.g. 00:00:02.");
+        }
+
+        if (options.ReadRetries is < 0 or > 10)
+        {
+            failures.Add($"Sensor__ReadRetries {options.ReadRetries} is out of range: use 0..10.");
+        }
+
+        if (options.RetryDelay < TimeSpan.Zero || options.ReconnectDelayMax < TimeSpan.FromSeconds(1))
+        {
+            failures.Add("Sensor__RetryDelay must not be negative and Sensor__ReconnectDelayMax must be at least 00:00:01.");
+        }
+
+        if (options.FrozenReadCount is < 0 or (> 0 and < 3))
+        {
+            failures.Add($"Sensor__FrozenReadCount {options.FrozenReadCount} is out of range: use 0 (off) or 3 and more.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -30,6 +30,11 @@ public static partial class ModuleHost
         try
         {
             CheckSetup(host.Services);
+            foreach (var check in host.Services.GetServices<IStartupCheck>())
+            {
+                await check.RunAsync(CancellationToken.None);
+            }
+
             await host.RunAsync();
             return Environment.ExitCode;
         }

@@ -1,5 +1,11 @@
 using EdgeSensorModule.Configuration;
+using EdgeSensorModule.Hosting;
+using EdgeSensorModule.Sensors.Drivers;
+using EdgeSensorModule.Sensors.I2c;
+using EdgeSensorModule.Sensors.Resilience;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace EdgeSensorModule.Sensors;
@@ -7,19 +13,36 @@ namespace EdgeSensorModule.Sensors;
 /// <summary>Registers the configured sensor driver.</summary>
 public static class SensorServiceCollectionExtensions
 {
-    /// <summary>Adds the <see cref="ISensor"/> chosen by <c>Sensor__Type</c>.</summary>
+    /// <summary>
+    /// Adds the <see cref="ISensor"/> chosen by <c>Sensor__Type</c>, its <see cref="SensorHealth"/>, and the startup
+    /// check of an I2C chip. The bus is opened through an <see cref="I2cDeviceFactory"/> registered beforehand,
+    /// else through <c>/dev/i2c-N</c>.
+    /// </summary>
     public static IServiceCollection AddSensor(this IServiceCollection services)
     {
+        services.TryAddSingleton<I2cDeviceFactory>(LinuxI2c.Open);
+        services.AddSingleton<I2cBusLocks>();
+        services.AddSingleton<SensorHealth>();
         services.AddSingleton<ISensor>(provider =>
         {
             var options = provider.GetRequiredService<IOptions<SensorOptions>>().Value;
-            return options.Type switch
+            var clock = provider.GetRequiredService<TimeProvider>();
+            if (options.Type == SensorType.Fake)
             {
-                SensorType.Fake => new FakeSensor(options.Seed, provider.GetRequiredService<TimeProvider>()),
-                _ => throw new OptionsValidationException(SensorOptions.Section, typeof(SensorOptions),
-                    [$"Sensor__Type {options.Type} has no driver yet: use Fake."]),
-            };
+                return new FakeSensor(options.Seed, clock);
+            }
+
+            var connector = new ChipConnector(options, provider.GetRequiredService<I2cDeviceFactory>(), provider.GetRequiredService<ILogger<ChipConnector>>());
+            return new ResilientSensor(
+                connector.Connect,
+                connector.Description,
+                provider.GetRequiredService<I2cBusLocks>().For(options.I2cBus),
+                options,
+                clock,
+                provider.GetRequiredService<SensorHealth>(),
+                provider.GetRequiredService<ILogger<ResilientSensor>>());
         });
+        services.AddSingleton<IStartupCheck, SensorStartupCheck>();
         return services;
     }
 }

@@ -19,15 +19,7 @@ public sealed class StartupErrorTests : IDisposable
         environment = ModuleEnvironment.ForPfx(pki, device, "dev1", FreePort.Next());
     }
 
-    async Task<string> FailingLineAsync()
-    {
-        var (exitCode, module) = await ModuleEnvironment.RunAsync(environment, TimeSpan.FromSeconds(30));
-        Assert.True(exitCode == 2, $"exit code {exitCode}: {module.Output}");
-        var critical = Assert.Single(module.Lines, l => l.Contains("crit:", StringComparison.Ordinal));
-        Assert.DoesNotContain(module.Lines, l => l.TrimStart().StartsWith("at ", StringComparison.Ordinal) || l.Contains("Exception", StringComparison.Ordinal));
-        Assert.DoesNotContain(TestPki.PfxPassword + "5", module.Output, StringComparison.Ordinal);
-        return critical;
-    }
+    Task<string> FailingLineAsync() => ModuleEnvironment.SetupErrorLineAsync(environment);
 
     [Fact]
     public async Task Start_NoDeviceId_NamesTheSetting()
