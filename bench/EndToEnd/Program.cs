@@ -59,6 +59,7 @@ Contender Module(string name, string fileName, string[] arguments, int n)
         ["Telemetry__Interval"] = "00:00:00",
         ["Telemetry__MessageCount"] = n.ToString(CultureInfo.InvariantCulture),
         ["Telemetry__MaxInFlight"] = "100",
+        ["Outbox__Path"] = Path.Combine(pki.Folder, $"outbox-{Guid.NewGuid():N}"), // fresh: no readings left by an earlier run
         ["Logging__LogLevel__Default"] = "Warning",
     });
 }

@@ -51,7 +51,11 @@ public static class ModuleEnvironment
         ["Sensor__Seed"] = "42",
         ["Telemetry__MessageCount"] = count.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Telemetry__Interval"] = "00:00:00.010",
+        ["Outbox__Path"] = NewOutboxFolder(pki),
     };
+
+    /// <summary>A fresh outbox folder inside the test PKI's folder (deleted with it), so runs never share readings.</summary>
+    public static string NewOutboxFolder(TestPki pki) => Path.Combine(pki.Folder, $"outbox-{Guid.NewGuid():N}");
 
     /// <summary>The same device configured with a PEM chain and key instead of the PFX.</summary>
     public static Dictionary<string, string?> ForPem(TestPki pki, DeviceFiles device, string deviceId, int port, int count = 5)

@@ -7,7 +7,7 @@ namespace EdgeSensorModule.Configuration;
 /// <summary>Binds and validates the module's settings at startup.</summary>
 public static class ConfigurationServiceCollectionExtensions
 {
-    /// <summary>Binds the <c>Device</c>, <c>Sensor</c>, <c>Telemetry</c> and <c>Alert</c> sections, validated on start.</summary>
+    /// <summary>Binds the <c>Device</c>, <c>Sensor</c>, <c>Telemetry</c>, <c>Alert</c> and <c>Outbox</c> sections, validated on start.</summary>
     public static IServiceCollection AddModuleOptions(this IServiceCollection services, IConfiguration configuration)
     {
         // Written out per type so the configuration binding source generator can bind without reflection (AOT).
@@ -15,10 +15,12 @@ public static class ConfigurationServiceCollectionExtensions
         services.AddOptions<SensorOptions>().Bind(configuration.GetSection(SensorOptions.Section)).ValidateOnStart();
         services.AddOptions<TelemetryOptions>().Bind(configuration.GetSection(TelemetryOptions.Section)).ValidateOnStart();
         services.AddOptions<AlertOptions>().Bind(configuration.GetSection(AlertOptions.Section)).ValidateOnStart();
+        services.AddOptions<OutboxOptions>().Bind(configuration.GetSection(OutboxOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<DeviceOptions>, DeviceOptionsValidator>();
         services.AddSingleton<IValidateOptions<SensorOptions>, SensorOptionsValidator>();
         services.AddSingleton<IValidateOptions<TelemetryOptions>, TelemetryOptionsValidator>();
         services.AddSingleton<IValidateOptions<AlertOptions>, AlertOptionsValidator>();
+        services.AddSingleton<IValidateOptions<OutboxOptions>, OutboxOptionsValidator>();
         return services;
     }
 }

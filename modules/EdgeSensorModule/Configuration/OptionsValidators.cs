@@ -73,6 +73,11 @@ internal sealed class TelemetryOptionsValidator : IValidateOptions<TelemetryOpti
             failures.Add($"Telemetry__MaxInFlight {options.MaxInFlight} is out of range: use 1..65535.");
         }
 
+        if (options.ShutdownTimeout <= TimeSpan.Zero || options.ShutdownTimeout > TimeSpan.FromMinutes(1))
+        {
+            failures.Add($"Telemetry__ShutdownTimeout {options.ShutdownTimeout} is out of range: use 00:00:01 to 00:01:00, below the container's stop timeout (docker: 10 s).");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

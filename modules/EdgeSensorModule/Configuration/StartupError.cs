@@ -11,6 +11,7 @@ internal static partial class StartupError
     {
         OptionsValidationException validation => string.Join(" ", validation.Failures),
         CertificateException certificate => certificate.Message,
+        Outbox.OutboxException outbox => outbox.Message,
         Sensors.SensorSetupException sensor => sensor.Message,
         InvalidOperationException binding when ConversionFailure().Match(binding.Message) is { Success: true } match =>
             $"{match.Groups["key"].Value.Replace(":", "__", StringComparison.Ordinal)}: '{match.Groups["value"].Value}' is not a valid "

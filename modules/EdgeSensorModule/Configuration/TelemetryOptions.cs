@@ -9,9 +9,15 @@ public sealed class TelemetryOptions
     /// <summary>Time between readings; zero samples as fast as possible.</summary>
     public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Stop after this many readings have been delivered; 0 runs forever.</summary>
+    /// <summary>Take this many readings in this run, deliver everything pending, then stop; 0 runs forever.</summary>
     public long MessageCount { get; set; }
 
     /// <summary>How many messages may await the hub's acknowledgement at once.</summary>
     public int MaxInFlight { get; set; } = 64;
+
+    /// <summary>
+    /// On SIGTERM, how long sends already in flight may take to be acknowledged before the module exits; below docker's
+    /// 10 s stop timeout, after which the container is killed.
+    /// </summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using EdgeSensorModule.Alerts;
 using EdgeSensorModule.Configuration;
 using EdgeSensorModule.IotHub;
@@ -26,8 +27,10 @@ public static class ModuleServiceCollectionExtensions
             .AddAlerts()
             .AddOutbox()
             .AddIotHubClient()
-            .AddHostedService<SamplingService>()
-            .AddHostedService<DeliveryService>();
+            .AddShutdown(builder.Configuration[$"{TelemetryOptions.Section}:{nameof(TelemetryOptions.ShutdownTimeout)}"])
+            // The host stops services in reverse order: sampling stops first, then delivery finishes what is in flight.
+            .AddHostedService<DeliveryService>()
+            .AddHostedService<SamplingService>();
         return builder;
     }
 
@@ -43,7 +46,17 @@ public static class ModuleServiceCollectionExtensions
 
     static IServiceCollection AddAlerts(this IServiceCollection services) => services.AddSingleton<TemperatureAlertPolicy>();
 
-    static IServiceCollection AddOutbox(this IServiceCollection services) => services.AddSingleton<IOutbox, MemoryOutbox>();
+    static IServiceCollection AddOutbox(this IServiceCollection services) => services.AddSingleton<IOutbox, FileOutbox>();
+
+    /// <summary>The host waits for in-flight sends (<c>Telemetry__ShutdownTimeout</c>) plus a margin to disconnect and close files.</summary>
+    static IServiceCollection AddShutdown(this IServiceCollection services, string? configured)
+    {
+        // Read leniently: HostOptions is built before the module's settings are validated; a bad value is reported then.
+        var grace = TimeSpan.TryParse(configured, CultureInfo.InvariantCulture, out var value) && value > TimeSpan.Zero && value <= TimeSpan.FromMinutes(1)
+            ? value
+            : new TelemetryOptions().ShutdownTimeout;
+        return services.Configure<HostOptions>(host => host.ShutdownTimeout = grace + TimeSpan.FromSeconds(2));
+    }
 
     static IServiceCollection AddIotHubClient(this IServiceCollection services) => services
         .AddSingleton(provider => DeviceIdentity.Load(Device(provider), provider.GetRequiredService<TimeProvider>().GetUtcNow()))

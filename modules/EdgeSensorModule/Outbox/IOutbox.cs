@@ -9,7 +9,8 @@ public sealed record OutboxMessage(long SequenceNumber, HubMessage Message);
 
 /// <summary>
 /// Holds readings between sampling and delivery. A message stays until <see cref="RemoveAsync"/> after the hub
-/// acknowledged it, so a lost connection loses nothing. One producer appends, one consumer peeks and removes.
+/// acknowledged it, so a lost connection or a restart loses nothing (<see cref="FileOutbox"/>). One producer appends,
+/// one consumer peeks and removes.
 /// </summary>
 public interface IOutbox
 {
@@ -19,13 +20,18 @@ public interface IOutbox
     /// <summary>Messages not yet acknowledged.</summary>
     int Count { get; }
 
+    /// <summary>Messages dropped since start to stay within the limits (overflow policy: oldest first).</summary>
+    long Dropped { get; }
+
     /// <summary>Stores a message; its sequence number must be <see cref="NextSequenceNumber"/>.</summary>
     ValueTask AppendAsync(OutboxMessage message, CancellationToken cancellationToken);
 
     /// <summary>
     /// Waits until a message is pending, then returns up to <paramref name="max"/> of the pending messages in the order
-    /// they should be sent (oldest first). Returns an empty list once <see cref="Complete"/> was called and nothing is left.
-    /// Messages stay pending until removed: peeking again after a failure returns them again.
+    /// they should be sent: all of them oldest first when they fit, else the newest quarter of the batch (newest first)
+    /// followed by the oldest, so live readings are not starved behind a backlog. Returns an empty list once
+    /// <see cref="Complete"/> was called and nothing is left. Messages stay pending until removed: peeking again after a
+    /// failure returns them again.
     /// </summary>
     ValueTask<IReadOnlyList<OutboxMessage>> PeekAsync(int max, CancellationToken cancellationToken);
 

@@ -12,7 +12,9 @@ namespace EdgeSensorModule.Telemetry;
 /// The one owner of the hub connection: a supervised loop that connects, sends what the outbox holds (up to
 /// <c>Telemetry__MaxInFlight</c> awaiting acknowledgement), removes what the hub acknowledged, and on any failure
 /// waits (capped exponential backoff; slower for authentication failures) and connects again. It never gives up.
-/// When sampling has stopped (<c>Telemetry__MessageCount</c>) and the outbox is empty, it stops the module.
+/// When sampling has stopped (<c>Telemetry__MessageCount</c>) and the outbox is empty, it stops the module. On
+/// shutdown, sends already in flight get <c>Telemetry__ShutdownTimeout</c> to be acknowledged; the rest stays in the
+/// outbox for the next start.
 /// </summary>
 public sealed partial class DeliveryService(
     IHubClient hub,
@@ -24,6 +26,7 @@ public sealed partial class DeliveryService(
     ILogger<DeliveryService> logger) : BackgroundService
 {
     static readonly TimeSpan ClockRecheck = TimeSpan.FromSeconds(10);
+    static readonly TimeSpan DisconnectTimeout = TimeSpan.FromSeconds(1);
 
     readonly Backoff transientBackoff = new(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60));
     readonly Backoff authenticationBackoff = new(TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(10));
@@ -34,29 +37,37 @@ public sealed partial class DeliveryService(
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Sends in flight are not cancelled by the stop signal itself, only when the shutdown grace runs out.
+        using var sendCancellation = new CancellationTokenSource();
+        using var grace = stoppingToken.Register(() => sendCancellation.CancelAfter(telemetry.Value.ShutdownTimeout));
         try
         {
-            await RunAsync(stoppingToken);
+            await RunAsync(stoppingToken, sendCancellation.Token);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // Shutdown: unacknowledged messages stay in the outbox.
+            // Shutdown while connecting or waiting: unacknowledged messages stay in the outbox.
         }
         finally
         {
-            await hub.DisconnectAsync(CancellationToken.None);
+            using var disconnect = new CancellationTokenSource(DisconnectTimeout);
+            await hub.DisconnectAsync(disconnect.Token);
+            if (stoppingToken.IsCancellationRequested)
+            {
+                LogStopped(logger, Delivered, outbox.Count);
+            }
         }
     }
 
-    async Task RunAsync(CancellationToken stoppingToken)
+    async Task RunAsync(CancellationToken stoppingToken, CancellationToken sendToken)
     {
         var maxInFlight = telemetry.Value.MaxInFlight;
-        while (true)
+        while (!stoppingToken.IsCancellationRequested)
         {
             var batch = await outbox.PeekAsync(maxInFlight, stoppingToken);
             if (batch.Count == 0)
             {
-                LogAllDelivered(logger, Delivered);
+                LogAllDelivered(logger, Delivered, outbox.Dropped);
                 lifetime.StopApplication();
                 return;
             }
@@ -65,7 +76,7 @@ public sealed partial class DeliveryService(
             {
                 await WaitForValidClockAsync(stoppingToken);
                 await hub.ConnectAsync(stoppingToken);
-                await SendAsync(batch, stoppingToken);
+                await SendAsync(batch, sendToken);
                 transientBackoff.Reset();
                 authenticationBackoff.Reset();
             }
@@ -88,19 +99,19 @@ public sealed partial class DeliveryService(
     }
 
     /// <summary>Sends a batch concurrently; removes every message the hub acknowledged, then reports the first failure.</summary>
-    async Task SendAsync(IReadOnlyList<OutboxMessage> batch, CancellationToken stoppingToken)
+    async Task SendAsync(IReadOnlyList<OutboxMessage> batch, CancellationToken sendToken)
     {
         var sends = new Task[batch.Count];
         for (var i = 0; i < batch.Count; i++)
         {
-            sends[i] = hub.SendAsync(batch[i].Message, stoppingToken);
+            sends[i] = hub.SendAsync(batch[i].Message, sendToken);
         }
 
         try
         {
             await Task.WhenAll(sends);
         }
-        catch (HubException)
+        catch (Exception ex) when (ex is HubException or OperationCanceledException)
         {
             // Handled below: keep what was acknowledged, report the first failure.
         }
@@ -116,10 +127,10 @@ public sealed partial class DeliveryService(
 
         await outbox.RemoveAsync(acknowledged, CancellationToken.None);
         Delivered += acknowledged.Count;
-        var failed = sends.FirstOrDefault(s => s.IsFaulted || s.IsCanceled);
+        var failed = sends.FirstOrDefault(s => s.IsFaulted) ?? sends.FirstOrDefault(s => s.IsCanceled);
         if (failed is not null)
         {
-            await failed; // rethrows the HubException (or the cancellation on shutdown)
+            await failed; // rethrows the HubException (or the cancellation when the shutdown grace ran out)
         }
     }
 
@@ -133,8 +144,11 @@ public sealed partial class DeliveryService(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "All {Count} readings delivered; stopping")]
-    private static partial void LogAllDelivered(ILogger logger, long count);
+    [LoggerMessage(Level = LogLevel.Information, Message = "All {Count} readings delivered ({Dropped} dropped by the outbox limits); stopping")]
+    private static partial void LogAllDelivered(ILogger logger, long count, long dropped);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stopped: {Delivered} readings delivered in this run, {Kept} kept in the outbox for the next start")]
+    private static partial void LogStopped(ILogger logger, long delivered, int kept);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Code}: {Reason} {Pending} readings kept; retrying in {DelaySeconds:0.0} s")]
     private static partial void LogTransientFailure(ILogger logger, HubErrorCode code, string reason, int pending, double delaySeconds);

@@ -58,14 +58,11 @@ public sealed partial class SamplingService(
             }
 
             LogLimitReached(logger, taken);
+            outbox.Complete();
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // Shutdown: what is in the outbox stays there.
-        }
-        finally
-        {
-            outbox.Complete();
+            // Shutdown: what is in the outbox stays there for the next start.
         }
     }
 

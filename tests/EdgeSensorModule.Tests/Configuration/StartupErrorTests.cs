@@ -128,5 +128,33 @@ public sealed class StartupErrorTests : IDisposable
         Assert.Contains("issue a new device certificate", line, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Start_OutboxPathUnusable_NamesTheSettingAndTheFix()
+    {
+        var file = pki.Write("not-a-folder", "");
+        environment["Outbox__Path"] = Path.Combine(file, "outbox");
+
+        var line = await FailingLineAsync();
+
+        Assert.Contains($"Outbox__Path: cannot use '{Path.Combine(file, "outbox")}': ", line, StringComparison.Ordinal);
+        Assert.Contains("Set Outbox__Path to a writable folder (in a container, a volume mounted there).", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_OutboxMaxBytesTooSmall_SaysTheMinimum()
+    {
+        environment["Outbox__MaxBytes"] = "1000";
+
+        Assert.Contains("Outbox__MaxBytes 1000 is too small: use at least 262144 (256 KiB).", await FailingLineAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_ShutdownTimeoutBeyondAMinute_SaysTheRange()
+    {
+        environment["Telemetry__ShutdownTimeout"] = "00:05:00";
+
+        Assert.Contains("Telemetry__ShutdownTimeout 00:05:00 is out of range", await FailingLineAsync(), StringComparison.Ordinal);
+    }
+
     public void Dispose() => pki.Dispose();
 }

@@ -1,9 +1,9 @@
 using System.Text;
 using EdgeSensorModule.Alerts;
 using EdgeSensorModule.Configuration;
-using EdgeSensorModule.Outbox;
 using EdgeSensorModule.Sensors;
 using EdgeSensorModule.Telemetry;
+using EdgeSensorModule.Tests.Outbox;
 using EdgeSensorModule.Tests.Sensors.Emulators;
 using IotHub.Protocol.Telemetry;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -16,7 +16,8 @@ public class SensorPipelineTests
 {
     static async Task<List<(SensorTelemetry Body, bool? Alert, string Json)>> SampleAsync(ISensor sensor, int count)
     {
-        var outbox = new MemoryOutbox();
+        using var files = new OutboxFiles();
+        using var outbox = files.Open();
         using var sampling = new SamplingService(
             sensor,
             new TemperatureAlertPolicy(Options.Create(new AlertOptions { TemperatureThreshold = 30 })),

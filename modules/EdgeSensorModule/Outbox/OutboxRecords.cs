@@ -1,0 +1,269 @@
+using System.Buffers.Binary;
+using System.IO.Hashing;
+using System.Text;
+using IotHub.Protocol;
+
+namespace EdgeSensorModule.Outbox;
+
+/// <summary>The kinds of record in an outbox segment.</summary>
+internal enum OutboxRecordType : byte
+{
+    /// <summary>First record of every segment: format version and the sequence number the segment starts at.</summary>
+    SegmentHeader = 0,
+
+    /// <summary>A reading, stored whole: sequence number, <c>$.mid</c>, <c>$.ctime</c>, <c>$.ct</c>, <c>$.ce</c>, application properties, body.</summary>
+    Append = 1,
+
+    /// <summary>Sequence numbers that are settled: acknowledged by the hub, or dropped when the outbox was full.</summary>
+    Settle = 2,
+}
+
+/// <summary>Why messages were settled.</summary>
+internal enum SettleReason : byte
+{
+    /// <summary>The hub acknowledged them (PUBACK).</summary>
+    Delivered = 0,
+
+    /// <summary>Dropped to make room (overflow policy: oldest first).</summary>
+    Dropped = 1,
+}
+
+/// <summary>A framed record found in a segment: its offset, its whole length on disk and its payload.</summary>
+internal readonly record struct FramedRecord(long Offset, int Length, ReadOnlyMemory<byte> Payload)
+{
+    public OutboxRecordType Type => (OutboxRecordType)Payload.Span[0];
+}
+
+/// <summary>
+/// The on-disk format of the outbox log. A record is framed as
+/// <c>magic (4) | payload length (4) | CRC-32 of the payload (4) | payload</c>, little-endian; the payload starts with
+/// its <see cref="OutboxRecordType"/>. A torn write (power loss mid-record) or a damaged byte fails the length or CRC
+/// check; the reader then looks for the next magic whose record checks out, so one bad record loses only itself.
+/// </summary>
+internal static class OutboxRecords
+{
+    /// <summary>"ESMR" read as a little-endian integer.</summary>
+    const uint Magic = 0x524D5345;
+    const int FrameBytes = 12;
+    const byte FormatVersion = 1;
+
+    /// <summary>A record is never larger: IoT Hub's 256 KiB body plus properties, with room to spare.</summary>
+    public const int MaxPayloadBytes = 1024 * 1024;
+
+    /// <summary>Length of a segment header record on disk.</summary>
+    public const int SegmentHeaderBytes = FrameBytes + 1 + 1 + sizeof(long);
+
+    public static byte[] SegmentHeader(long baseSequence) => Frame(writer =>
+    {
+        writer.Write((byte)OutboxRecordType.SegmentHeader);
+        writer.Write(FormatVersion);
+        writer.Write(baseSequence);
+    });
+
+    public static byte[] Append(OutboxMessage message) => Frame(writer =>
+    {
+        var hub = message.Message;
+        writer.Write((byte)OutboxRecordType.Append);
+        writer.Write(message.SequenceNumber);
+        writer.Write(hub.MessageId);
+        writer.Write(hub.CreationTimeUtc is { } created ? created.UtcTicks : -1L);
+        WriteOptional(writer, hub.ContentType);
+        WriteOptional(writer, hub.ContentEncoding);
+        writer.Write7BitEncodedInt(hub.ApplicationProperties.Count);
+        foreach (var (key, value) in hub.ApplicationProperties)
+        {
+            writer.Write(key);
+            writer.Write(value);
+        }
+
+        writer.Write7BitEncodedInt(hub.Body.Length);
+        writer.Write(hub.Body.Span);
+    });
+
+    /// <summary>Settles sequence numbers, written as runs (start, length) so a batch of 64 usually takes a few bytes.</summary>
+    public static byte[] Settle(SettleReason reason, IEnumerable<long> sequenceNumbers) => Frame(writer =>
+    {
+        writer.Write((byte)OutboxRecordType.Settle);
+        writer.Write((byte)reason);
+        var runs = Runs(sequenceNumbers.Order()).ToList();
+        writer.Write7BitEncodedInt(runs.Count);
+        foreach (var (start, length) in runs)
+        {
+            writer.Write(start);
+            writer.Write7BitEncodedInt(length);
+        }
+    });
+
+    public static long ReadSegmentHeader(ReadOnlyMemory<byte> payload)
+    {
+        using var reader = Reader(payload);
+        var version = reader.ReadByte();
+        if (version != FormatVersion)
+        {
+            throw new InvalidDataException($"Outbox segment format {version} is not known to this version (it reads {FormatVersion}).");
+        }
+
+        return reader.ReadInt64();
+    }
+
+    public static OutboxMessage ReadAppend(ReadOnlyMemory<byte> payload)
+    {
+        using var reader = Reader(payload);
+        var sequence = reader.ReadInt64();
+        var messageId = reader.ReadString();
+        var ticks = reader.ReadInt64();
+        var contentType = ReadOptional(reader);
+        var contentEncoding = ReadOptional(reader);
+        var count = reader.Read7BitEncodedInt();
+        var properties = new List<KeyValuePair<string, string>>(count);
+        for (var i = 0; i < count; i++)
+        {
+            properties.Add(new(reader.ReadString(), reader.ReadString()));
+        }
+
+        var body = reader.ReadBytes(reader.Read7BitEncodedInt());
+        DateTimeOffset? created = ticks < 0 ? null : new DateTimeOffset(ticks, TimeSpan.Zero);
+        return new OutboxMessage(sequence, new HubMessage(messageId, created, contentType, contentEncoding, properties, body));
+    }
+
+    public static (SettleReason Reason, IEnumerable<long> SequenceNumbers) ReadSettle(ReadOnlyMemory<byte> payload)
+    {
+        using var reader = Reader(payload);
+        var reason = (SettleReason)reader.ReadByte();
+        var runs = new List<(long Start, int Length)>();
+        for (var count = reader.Read7BitEncodedInt(); count > 0; count--)
+        {
+            runs.Add((reader.ReadInt64(), reader.Read7BitEncodedInt()));
+        }
+
+        return (reason, runs.SelectMany(run => Enumerable.Range(0, run.Length).Select(i => run.Start + i)));
+    }
+
+    /// <summary>
+    /// Every intact record of a segment in order. Bytes that do not form an intact record (a torn tail, a damaged
+    /// record) are skipped and reported through <paramref name="damaged"/> as (offset, byte count).
+    /// </summary>
+    public static IEnumerable<FramedRecord> Scan(ReadOnlyMemory<byte> data, Action<long, int> damaged)
+    {
+        var position = 0;
+        var badStart = -1;
+        while (position <= data.Length - FrameBytes)
+        {
+            if (TryFrame(data, position) is { } record)
+            {
+                if (badStart >= 0)
+                {
+                    damaged(badStart, position - badStart);
+                    badStart = -1;
+                }
+
+                yield return record;
+                position += record.Length;
+                continue;
+            }
+
+            if (badStart < 0)
+            {
+                badStart = position;
+            }
+
+            // Resynchronise on the next magic number after this position.
+            var next = data.Span[(position + 1)..].IndexOf(MagicBytes);
+            position = next < 0 ? data.Length : position + 1 + next;
+        }
+
+        if (badStart >= 0 || position < data.Length)
+        {
+            var start = badStart >= 0 ? badStart : position;
+            damaged(start, data.Length - start);
+        }
+    }
+
+    static ReadOnlySpan<byte> MagicBytes => "ESMR"u8;
+
+    static FramedRecord? TryFrame(ReadOnlyMemory<byte> data, int position)
+    {
+        var span = data.Span[position..];
+        if (BinaryPrimitives.ReadUInt32LittleEndian(span) != Magic)
+        {
+            return null;
+        }
+
+        var length = BinaryPrimitives.ReadUInt32LittleEndian(span[4..]);
+        if (length is 0 or > MaxPayloadBytes || length > span.Length - FrameBytes)
+        {
+            return null;
+        }
+
+        var payload = data.Slice(position + FrameBytes, (int)length);
+        if (Crc32.HashToUInt32(payload.Span) != BinaryPrimitives.ReadUInt32LittleEndian(span[8..]))
+        {
+            return null;
+        }
+
+        return new FramedRecord(position, FrameBytes + (int)length, payload);
+    }
+
+    /// <summary>Reads one record back from the bytes stored at its offset; throws when they no longer check out.</summary>
+    public static ReadOnlyMemory<byte> Unframe(byte[] stored) =>
+        TryFrame(stored, 0) is { } record && record.Length == stored.Length
+            ? record.Payload
+            : throw new InvalidDataException("The stored record no longer matches its checksum.");
+
+    static byte[] Frame(Action<BinaryWriter> write)
+    {
+        using var buffer = new MemoryStream();
+        buffer.Write(new byte[FrameBytes]);
+        using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
+        {
+            write(writer);
+        }
+
+        var bytes = buffer.ToArray();
+        var payload = bytes.AsSpan(FrameBytes);
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes, Magic);
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(4), (uint)payload.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(8), Crc32.HashToUInt32(payload));
+        return bytes;
+    }
+
+    static BinaryReader Reader(ReadOnlyMemory<byte> payload) =>
+        new(new MemoryStream(payload[1..].ToArray(), writable: false), Encoding.UTF8);
+
+    static void WriteOptional(BinaryWriter writer, string? value)
+    {
+        writer.Write(value is not null);
+        if (value is not null)
+        {
+            writer.Write(value);
+        }
+    }
+
+    static string? ReadOptional(BinaryReader reader) => reader.ReadBoolean() ? reader.ReadString() : null;
+
+    static IEnumerable<(long Start, int Length)> Runs(IEnumerable<long> ascending)
+    {
+        long start = 0;
+        var length = 0;
+        foreach (var sequence in ascending)
+        {
+            if (length > 0 && sequence == start + length && length < int.MaxValue)
+            {
+                length++;
+                continue;
+            }
+
+            if (length > 0)
+            {
+                yield return (start, length);
+            }
+
+            (start, length) = (sequence, 1);
+        }
+
+        if (length > 0)
+        {
+            yield return (start, length);
+        }
+    }
+}

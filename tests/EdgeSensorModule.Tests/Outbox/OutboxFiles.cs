@@ -1,0 +1,69 @@
+using EdgeSensorModule.Configuration;
+using EdgeSensorModule.Outbox;
+using IotHub.Protocol.Telemetry;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace EdgeSensorModule.Tests.Outbox;
+
+/// <summary>A temporary outbox folder and realistic readings for the outbox tests.</summary>
+internal sealed class OutboxFiles : IDisposable
+{
+    public OutboxFiles(string? folder = null) => Folder = folder ?? Directory.CreateTempSubdirectory("esm-outbox-").FullName;
+
+    public string Folder { get; }
+
+    public OutboxOptions Options { get; } = new() { FlushEachReading = false };
+
+    public FileOutbox Open() => new(Folder, Options, TimeProvider.System, NullLogger.Instance);
+
+    public string[] Segments => [.. Directory.GetFiles(Folder, "*.seg").Order(StringComparer.Ordinal)];
+
+    public static OutboxMessage Reading(long sequence) => new(sequence, TelemetryContract.ToHubMessage(
+        new SensorTelemetry
+        {
+            DeviceId = "dev1",
+            MessageId = sequence,
+            Temperature = 20 + (sequence % 150 / 10.0),
+            Humidity = 65.5,
+            Timestamp = new DateTimeOffset(2026, 11, 29, 3, 0, 0, TimeSpan.Zero).AddSeconds(5 * sequence),
+        },
+        temperatureAlert: sequence % 150 > 100,
+        TelemetryContract.NewMessageId()));
+
+    public static async Task<List<OutboxMessage>> AppendAsync(IOutbox outbox, int count)
+    {
+        var appended = new List<OutboxMessage>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var message = Reading(outbox.NextSequenceNumber);
+            await outbox.AppendAsync(message, CancellationToken.None);
+            appended.Add(message);
+        }
+
+        return appended;
+    }
+
+    /// <summary>Everything pending, in sequence order.</summary>
+    public static async Task<List<OutboxMessage>> AllPendingAsync(IOutbox outbox) =>
+        outbox.Count == 0 ? [] : [.. (await outbox.PeekAsync(int.MaxValue, CancellationToken.None)).OrderBy(m => m.SequenceNumber)];
+
+    /// <summary>Two messages are the same on the wire: same $.mid, properties and body.</summary>
+    public static void AssertSameMessage(OutboxMessage expected, OutboxMessage actual)
+    {
+        Assert.Equal(expected.SequenceNumber, actual.SequenceNumber);
+        Assert.Equal(expected.Message.WireProperties(), actual.Message.WireProperties());
+        Assert.Equal(expected.Message.Body.ToArray(), actual.Message.Body.ToArray());
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A mount point or a file still open: the OS cleans the temp folder.
+        }
+    }
+}
