@@ -15,6 +15,7 @@ public sealed class ComposeFileTests : IDisposable
 {
     const string CertsMount = "/certs";
 
+    readonly YamlMappingNode root;
     readonly YamlMappingNode services;
     readonly string volume = Directory.CreateTempSubdirectory("compose-certs-").FullName;
 
@@ -26,7 +27,8 @@ public sealed class ComposeFileTests : IDisposable
             stream.Load(reader);
         }
 
-        services = (YamlMappingNode)((YamlMappingNode)stream.Documents[0].RootNode)["services"];
+        root = (YamlMappingNode)stream.Documents[0].RootNode;
+        services = (YamlMappingNode)root["services"];
     }
 
     YamlMappingNode Service(string name) => (YamlMappingNode)services[name];
@@ -70,11 +72,20 @@ public sealed class ComposeFileTests : IDisposable
     [Fact]
     public void Environment_EveryName_IsASettingTheServiceBinds()
     {
-        var module = Settings(typeof(DeviceOptions), typeof(SensorOptions), typeof(TelemetryOptions), typeof(AlertOptions));
+        var module = Settings(typeof(DeviceOptions), typeof(SensorOptions), typeof(TelemetryOptions), typeof(AlertOptions), typeof(OutboxOptions));
         var simulator = Settings(typeof(SimulatorOptions));
 
         Assert.All(Environment("module").Keys, name => Assert.Contains(name, module));
         Assert.All(Environment("simulator").Keys, name => Assert.Contains(name, simulator));
+    }
+
+    [Fact]
+    public void Outbox_ModulesOutboxFolder_IsAVolume()
+    {
+        var path = Environment("module")["Outbox__Path"];
+
+        Assert.Contains($"outbox:{path}", Mounts("module"));
+        Assert.True(((YamlMappingNode)root["volumes"]).Children.ContainsKey("outbox"));
     }
 
     [Fact]

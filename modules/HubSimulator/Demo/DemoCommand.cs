@@ -75,7 +75,13 @@ public static class DemoCommand
 
         Step(output, 5, $"running the module (fake sensor, {count} readings, alert above {Threshold} °C); as the hub receives them:");
         var store = hub.Services.GetRequiredService<TelemetryStore>();
-        using var module = BuildModule(pki, mqttPort, count, seed);
+        var outbox = Path.GetFullPath(Path.Combine(folder, "outbox"));
+        if (Directory.Exists(outbox))
+        {
+            Directory.Delete(outbox, recursive: true); // each demo starts from reading 0
+        }
+
+        using var module = BuildModule(pki, mqttPort, count, seed, outbox);
         var moduleRun = module.RunModuleAsync();
         using var deadline = new CancellationTokenSource(Patience);
         IReadOnlyList<ReceivedMessage> received = [];
@@ -106,7 +112,7 @@ public static class DemoCommand
         return decoded == count ? 0 : 1;
     }
 
-    static IHost BuildModule(LabPki pki, int port, int count, int seed)
+    static IHost BuildModule(LabPki pki, int port, int count, int seed, string outbox)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, EnvironmentName = Environments.Production });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -122,6 +128,7 @@ public static class DemoCommand
             ["Telemetry:Interval"] = "00:00:00.300",
             ["Telemetry:MessageCount"] = Invariant(count),
             ["Alert:TemperatureThreshold"] = Invariant(Threshold),
+            ["Outbox:Path"] = outbox,
         });
         builder.Logging.AddSimpleConsole(console => console.SingleLine = true).SetMinimumLevel(LogLevel.Warning)
             .AddFilter("EdgeSensorModule.IotHub.MqttHubClient", LogLevel.Error); // its own clean disconnect at the end logs a warning
