@@ -96,7 +96,8 @@ public sealed class ModuleAgainstSimulatorTests(SimulatorFixture hub) : IClassFi
         await using var first = ModuleProcess.Start(ModuleEnvironment.Assembly, environment);
         await first.WaitForLineAsync(l => l.Contains("Connected to", StringComparison.Ordinal), Patience);
 
-        await using var second = ModuleProcess.Start(ModuleEnvironment.Assembly, environment);
+        var secondEnvironment = new Dictionary<string, string?>(environment) { ["Outbox__Path"] = ModuleEnvironment.NewOutboxFolder(Pki) };
+        await using var second = ModuleProcess.Start(ModuleEnvironment.Assembly, secondEnvironment);
         await second.WaitForLineAsync(l => l.Contains("Connected to", StringComparison.Ordinal), Patience);
 
         await hub.Logs.WaitForAsync(Patience, "Dropped the older connection of device 'twin-connection-device'", "one connection per device");
