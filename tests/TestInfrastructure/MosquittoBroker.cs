@@ -7,7 +7,9 @@ namespace TestInfrastructure;
 /// A real mosquitto broker configured like IoT Hub's MQTT endpoint (../shared/reference/test-peers.md): TLS 1.2 on a
 /// free loopback port, client certificates required and checked against the device root CA only (so a device that
 /// does not send its intermediate is refused), the certificate's CN as the username, and an ACL that lets a device
-/// publish only under <c>devices/{its CN}/messages/events/#</c>. A "monitor" identity may read everything.
+/// publish only under <c>devices/{its CN}/messages/events/#</c>. A "monitor" identity may read everything; its queue
+/// is unbounded (<c>max_queued_messages 0</c>) so a slow test subscriber never loses messages to mosquitto's default
+/// limit of 1,000 queued messages per client.
 /// </summary>
 public sealed class MosquittoBroker : IAsyncDisposable
 {
@@ -52,6 +54,7 @@ public sealed class MosquittoBroker : IAsyncDisposable
         var config = pki.Write($"{name}.conf", $"""
             per_listener_settings false
             persistence false
+            max_queued_messages 0
             allow_anonymous false
             log_dest file {logPath}
             log_type all

@@ -1,0 +1,41 @@
+namespace EndToEnd;
+
+/// <summary>One program that delivers the benchmark's readings.</summary>
+/// <param name="Name">Row name in the results table.</param>
+/// <param name="FileName">Executable.</param>
+/// <param name="Arguments">Its arguments.</param>
+/// <param name="Environment">Extra environment variables.</param>
+/// <param name="StandardInputPath">A file fed to its standard input, or null.</param>
+internal sealed record Contender(
+    string Name,
+    string FileName,
+    IReadOnlyList<string> Arguments,
+    IReadOnlyDictionary<string, string?> Environment,
+    string? StandardInputPath = null);
+
+/// <summary>What one run measured.</summary>
+/// <param name="Name">The contender.</param>
+/// <param name="Messages">Messages the subscriber received (must equal the count sent).</param>
+/// <param name="WallSeconds">Process start to exit.</param>
+/// <param name="CpuSeconds">User + system CPU of the process tree (GNU time).</param>
+/// <param name="PeakRssMegabytes">Maximum resident set size.</param>
+/// <param name="FirstMessageSeconds">Process start to the first message at the subscriber.</param>
+/// <param name="DeliverySeconds">First to last message at the subscriber.</param>
+internal sealed record RunResult(
+    string Name,
+    int Messages,
+    double WallSeconds,
+    double CpuSeconds,
+    double PeakRssMegabytes,
+    double FirstMessageSeconds,
+    double DeliverySeconds)
+{
+    /// <summary>Messages per second while delivering (first to last message).</summary>
+    public double Throughput => Messages > 1 && DeliverySeconds > 0 ? (Messages - 1) / DeliverySeconds : 0;
+
+    /// <summary>Messages per second over the whole process lifetime, start-up included.</summary>
+    public double ThroughputWithStartup => WallSeconds > 0 ? Messages / WallSeconds : 0;
+
+    /// <summary>CPU microseconds per message, start-up included.</summary>
+    public double CpuMicrosecondsPerMessage => Messages > 0 ? CpuSeconds * 1e6 / Messages : 0;
+}

@@ -1,0 +1,91 @@
+using System.Globalization;
+using EndToEnd;
+using IotHub.Protocol;
+using IotHub.Protocol.Telemetry;
+using TestInfrastructure;
+
+// Usage: dotnet bench/EndToEnd/bin/Release/net10.0/EndToEnd.dll <repo root> <results folder> [count] [aot binary]
+var root = Path.GetFullPath(args.Length > 0 ? args[0] : ".");
+var results = Path.GetFullPath(args.Length > 1 ? args[1] : Path.Combine(root, "bench", "results"));
+var count = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 5000;
+var aot = args.Length > 3 ? args[3] : null;
+const int WarmUp = 200;
+var timeout = TimeSpan.FromMinutes(5);
+Directory.CreateDirectory(results);
+
+using var pki = new TestPki(IotHub.Certificates.KeyType.EcdsaP256);
+await using var broker = await MosquittoBroker.StartAsync(pki);
+await using var monitor = await TelemetryMonitor.StartAsync(pki, broker.Port);
+var port = broker.Port.ToString(CultureInfo.InvariantCulture);
+Console.WriteLine($"broker on 127.0.0.1:{port}; {count} messages per contender; TLS, X.509 client certificates, QoS 1");
+
+var moduleDll = Path.Combine(root, "modules", "EdgeSensorModule", "bin", "Release", "net10.0", "EdgeSensorModule.dll");
+var contenders = new List<Func<int, Contender>> { n => Module("EdgeSensorModule (JIT)", "dotnet", [moduleDll], n) };
+if (aot is not null && File.Exists(aot))
+{
+    contenders.Add(n => Module("EdgeSensorModule (Native AOT)", aot, [], n));
+}
+
+contenders.Add(n => NodeSdk(1, n));
+contenders.Add(n => NodeSdk(100, n));
+contenders.Add(MosquittoPub);
+
+var measured = new List<RunResult>();
+foreach (var contender in contenders)
+{
+    await Runner.RunAsync(contender(WarmUp), monitor, WarmUp, timeout); // disk cache, first-run costs
+    var result = await Runner.RunAsync(contender(count), monitor, count, timeout);
+    measured.Add(result);
+    Console.WriteLine(
+        $"{result.Name}: {result.Throughput:0} msg/s, {result.CpuMicrosecondsPerMessage:0} us CPU/msg, {result.PeakRssMegabytes:0.0} MB peak RSS, first message after {result.FirstMessageSeconds * 1000:0} ms");
+}
+
+Report.Write(results, count, measured);
+return 0;
+
+Contender Module(string name, string fileName, string[] arguments, int n)
+{
+    var device = pki.IssueDevice("bench-module");
+    return new Contender(name, fileName, arguments, new Dictionary<string, string?>
+    {
+        ["Device__Id"] = "bench-module",
+        ["Device__HostName"] = "localhost",
+        ["Device__Port"] = port,
+        ["Device__CertificatePath"] = device.FullChainPem,
+        ["Device__PrivateKeyPath"] = device.KeyPem,
+        ["Device__TrustBundlePath"] = pki.ServerCaPem,
+        ["Sensor__Type"] = "Fake",
+        ["Sensor__Seed"] = "1",
+        ["Telemetry__Interval"] = "00:00:00",
+        ["Telemetry__MessageCount"] = n.ToString(CultureInfo.InvariantCulture),
+        ["Telemetry__MaxInFlight"] = "100",
+        ["Logging__LogLevel__Default"] = "Warning",
+    });
+}
+
+Contender NodeSdk(int inFlight, int n)
+{
+    var id = $"bench-node-{inFlight}";
+    var device = pki.IssueDevice(id);
+    return new Contender($"Node.js SDK, {inFlight} in flight", "node",
+        [Path.Combine(root, "bench", "node", "send.js"), $"localhost:{port}", id, device.FullChainPem, device.KeyPem, pki.ServerCaPem,
+            n.ToString(CultureInfo.InvariantCulture), inFlight.ToString(CultureInfo.InvariantCulture)],
+        new Dictionary<string, string?>());
+}
+
+Contender MosquittoPub(int n)
+{
+    const string id = "bench-mosquitto-pub";
+    var device = pki.IssueDevice(id);
+    var lines = Path.Combine(pki.Folder, $"readings-{n}.jsonl");
+    File.WriteAllLines(lines, Enumerable.Range(0, n).Select(i => string.Create(CultureInfo.InvariantCulture,
+        $$"""{"deviceId":"{{id}}","messageId":{{i}},"temperature":{{20 + (i % 150 / 10.0)}},"humidity":{{60 + (i % 200 / 10.0)}},"timestamp":"2026-11-29T03:00:00Z"}""")));
+
+    // A fixed property bag: mosquitto_pub sends one topic for every line.
+    var shape = new HubMessage("mosquitto-pub", null, TelemetryContract.ContentType, TelemetryContract.ContentEncoding,
+        [new(TelemetryContract.TemperatureAlertProperty, "false")], ReadOnlyMemory<byte>.Empty);
+    return new Contender("mosquitto_pub -l (C)", RequiredTool.Find("mosquitto_pub", "apt-get install -y mosquitto-clients"),
+        ["-h", "localhost", "-p", port, "-q", "1", "-i", id, "--cafile", pki.ServerCaPem, "--cert", device.FullChainPem, "--key", device.KeyPem,
+            "-t", MqttTelemetry.Topic(id, shape), "-l"],
+        new Dictionary<string, string?>(), lines);
+}

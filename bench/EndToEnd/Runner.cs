@@ -1,0 +1,74 @@
+using System.Diagnostics;
+using System.Globalization;
+using TestInfrastructure;
+
+namespace EndToEnd;
+
+/// <summary>Runs a contender under GNU time while a subscriber counts its messages at the broker.</summary>
+internal static class Runner
+{
+    public static async Task<RunResult> RunAsync(Contender contender, TelemetryMonitor monitor, int count, TimeSpan timeout)
+    {
+        monitor.Drain();
+        var timeFile = Path.GetTempFileName();
+        var start = new ProcessStartInfo("/usr/bin/time")
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = contender.StandardInputPath is not null,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var argument in (string[])["-f", "%e %U %S %M", "-o", timeFile, contender.FileName, .. contender.Arguments])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (key, value) in contender.Environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        var clock = Stopwatch.StartNew();
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{contender.Name} did not start.");
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        if (contender.StandardInputPath is not null)
+        {
+            await using (var input = File.OpenRead(contender.StandardInputPath))
+            {
+                await input.CopyToAsync(process.StandardInput.BaseStream);
+            }
+
+            process.StandardInput.Close();
+        }
+
+        var first = await monitor.WaitForAsync(1, timeout);
+        var firstAt = clock.Elapsed;
+        var rest = count > 1 ? await monitor.WaitForAsync(count - 1, timeout) : [];
+        var lastAt = clock.Elapsed;
+        using var exit = new CancellationTokenSource(timeout);
+        await process.WaitForExitAsync(exit.Token);
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{contender.Name} exited with {process.ExitCode}: {await errors}{await output}");
+        }
+
+        var extra = monitor.Drain().Count;
+        if (extra > 0)
+        {
+            throw new InvalidOperationException($"{contender.Name}: {extra} messages beyond the {count} sent (duplicates).");
+        }
+
+        var fields = (await File.ReadAllTextAsync(timeFile)).Trim().Split('\n')[^1].Split(' ');
+        File.Delete(timeFile);
+        double Field(int i) => double.Parse(fields[i], CultureInfo.InvariantCulture);
+        return new RunResult(
+            contender.Name,
+            first.Count + rest.Count,
+            Field(0),
+            Field(1) + Field(2),
+            Field(3) / 1024,
+            firstAt.TotalSeconds,
+            (lastAt - firstAt).TotalSeconds);
+    }
+}
