@@ -4,7 +4,7 @@ using System.Threading.Channels;
 namespace TestInfrastructure;
 
 /// <summary>
-/// Runs a .NET program (the module, the simulator) as its own process with the given environment, collecting
+/// Runs a program (the module, the simulator, a build of either) as its own process with the given environment, collecting
 /// its output lines, so tests see exactly what a user sees: the log lines and the exit code.
 /// </summary>
 public sealed class ModuleProcess : IAsyncDisposable
@@ -35,17 +35,24 @@ public sealed class ModuleProcess : IAsyncDisposable
     public string Output => string.Join('\n', Lines);
 
     /// <summary>Starts <c>dotnet {assembly}</c> with <paramref name="environment"/> added to this process's.</summary>
-    public static ModuleProcess Start(string assemblyPath, IReadOnlyDictionary<string, string?> environment, params string[] arguments)
+    public static ModuleProcess Start(string assemblyPath, IReadOnlyDictionary<string, string?> environment, params string[] arguments) =>
+        StartExecutable("dotnet", [assemblyPath, .. arguments], environment, Path.GetDirectoryName(assemblyPath)!);
+
+    /// <summary>
+    /// Starts any program (a self-contained build, an emulator running one, the SDK) with <paramref name="environment"/>
+    /// added to this process's; a null value removes that variable.
+    /// </summary>
+    public static ModuleProcess StartExecutable(string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?> environment, string workingDirectory)
     {
+        ArgumentNullException.ThrowIfNull(arguments);
         ArgumentNullException.ThrowIfNull(environment);
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(fileName)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(assemblyPath)!,
+            WorkingDirectory = workingDirectory,
         };
-        start.ArgumentList.Add(assemblyPath);
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
@@ -57,7 +64,7 @@ public sealed class ModuleProcess : IAsyncDisposable
             start.Environment[key] = value;
         }
 
-        var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {assemblyPath}.");
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {fileName}.");
         var module = new ModuleProcess(process);
         process.OutputDataReceived += (_, e) => module.Append(e.Data);
         process.ErrorDataReceived += (_, e) => module.Append(e.Data);
