@@ -20,6 +20,39 @@ public sealed class ChainVerifierTests : IDisposable
     }
 
     [Fact]
+    public void Verify_IntermediateCaAsTheAnchor_IsTrustedLikeIotHubTrustsAVerifiedIntermediate()
+    {
+        var device = pki.IssueDevice("dev1");
+
+        var result = ChainVerifier.Verify(device.Certificate, [], [pki.IntermediateCa]);
+
+        Assert.True(result.IsTrusted, result.Problem);
+        Assert.Equal(2, result.Chain.Count);
+    }
+
+    [Fact]
+    public void Verify_ExpiredDeviceUnderAnIntermediateAnchor_IsNotTrusted()
+    {
+        var device = pki.IssueDevice("old", new CertificateSpec(TimeSpan.FromDays(1), pki.KeyType, DateTimeOffset.UtcNow.AddDays(-3)));
+
+        var result = ChainVerifier.Verify(device.Certificate, [], [pki.IntermediateCa]);
+
+        Assert.False(result.IsTrusted);
+        Assert.Contains("outside its validity period", result.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Verify_ImpostorIntermediateWithTheAnchorsName_IsNotTrusted()
+    {
+        using var impostor = CertificateFactory.CreateRootCa(pki.IntermediateCa.GetNameInfo(X509NameType.SimpleName, false));
+        using var device = CertificateFactory.CreateDevice(impostor, "dev1");
+
+        var result = ChainVerifier.Verify(device, [], [pki.IntermediateCa]);
+
+        Assert.False(result.IsTrusted);
+    }
+
+    [Fact]
     public void Verify_DeviceWithoutItsIntermediate_SaysTheChainStops()
     {
         var device = pki.IssueDevice("dev1");

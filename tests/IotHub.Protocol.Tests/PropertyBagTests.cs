@@ -69,4 +69,23 @@ public class PropertyBagTests
             "hub.azure-devices.net/dev1/?api-version=2021-04-12&DeviceClientType=EdgeSensorModule%2F1.0",
             MqttConnectionIdentity.Username("hub.azure-devices.net", "dev1", "EdgeSensorModule/1.0"));
     }
+
+    [Fact]
+    public void TryParseUsername_WhatTheModuleSends_YieldsHostAndDeviceId()
+    {
+        var ok = MqttConnectionIdentity.TryParseUsername(MqttConnectionIdentity.Username("hub.example", "dev1", "x/1"), out var host, out var deviceId);
+
+        Assert.True(ok);
+        Assert.Equal(("hub.example", "dev1"), (host, deviceId));
+    }
+
+    [Theory]
+    [InlineData("dev1")]
+    [InlineData("hub.example/dev1")]
+    [InlineData("hub.example/dev1/?DeviceClientType=x")]
+    [InlineData("hub.example/modules/dev1/?api-version=2021-04-12")]
+    public void TryParseUsername_WithoutHostDeviceAndApiVersion_IsRefused(string username)
+    {
+        Assert.False(MqttConnectionIdentity.TryParseUsername(username, out _, out _));
+    }
 }

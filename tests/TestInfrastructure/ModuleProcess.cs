@@ -4,7 +4,7 @@ using System.Threading.Channels;
 namespace TestInfrastructure;
 
 /// <summary>
-/// Runs a .NET program (the module, the simulator) as its own process with the given environment, collecting
+/// Runs a program (the module, the simulator, a build of either) as its own process with the given environment, collecting
 /// its output lines, so tests see exactly what a user sees: the log lines and the exit code.
 /// </summary>
 public sealed class ModuleProcess : IAsyncDisposable
@@ -12,6 +12,7 @@ public sealed class ModuleProcess : IAsyncDisposable
     readonly Process process;
     readonly List<string> lines = [];
     readonly Channel<string> live = Channel.CreateUnbounded<string>();
+    int openStreams = 2;
 
     ModuleProcess(Process process) => this.process = process;
 
@@ -34,17 +35,24 @@ public sealed class ModuleProcess : IAsyncDisposable
     public string Output => string.Join('\n', Lines);
 
     /// <summary>Starts <c>dotnet {assembly}</c> with <paramref name="environment"/> added to this process's.</summary>
-    public static ModuleProcess Start(string assemblyPath, IReadOnlyDictionary<string, string?> environment, params string[] arguments)
+    public static ModuleProcess Start(string assemblyPath, IReadOnlyDictionary<string, string?> environment, params string[] arguments) =>
+        StartExecutable("dotnet", [assemblyPath, .. arguments], environment, Path.GetDirectoryName(assemblyPath)!);
+
+    /// <summary>
+    /// Starts any program (a self-contained build, an emulator running one, the SDK) with <paramref name="environment"/>
+    /// added to this process's; a null value removes that variable.
+    /// </summary>
+    public static ModuleProcess StartExecutable(string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?> environment, string workingDirectory)
     {
+        ArgumentNullException.ThrowIfNull(arguments);
         ArgumentNullException.ThrowIfNull(environment);
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(fileName)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(assemblyPath)!,
+            WorkingDirectory = workingDirectory,
         };
-        start.ArgumentList.Add(assemblyPath);
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
@@ -56,7 +64,7 @@ public sealed class ModuleProcess : IAsyncDisposable
             start.Environment[key] = value;
         }
 
-        var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {assemblyPath}.");
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {fileName}.");
         var module = new ModuleProcess(process);
         process.OutputDataReceived += (_, e) => module.Append(e.Data);
         process.ErrorDataReceived += (_, e) => module.Append(e.Data);
@@ -69,6 +77,12 @@ public sealed class ModuleProcess : IAsyncDisposable
     {
         if (line is null)
         {
+            // End of stdout or stderr: once both are closed no line can come, so waiting stops.
+            if (Interlocked.Decrement(ref openStreams) == 0)
+            {
+                live.Writer.TryComplete();
+            }
+
             return;
         }
 
@@ -116,6 +130,10 @@ public sealed class ModuleProcess : IAsyncDisposable
         catch (OperationCanceledException)
         {
             throw new TimeoutException($"No matching line within {timeout}. Output:\n{Output}");
+        }
+        catch (ChannelClosedException)
+        {
+            throw new InvalidOperationException($"The process exited without a matching line. Output:\n{Output}");
         }
     }
 

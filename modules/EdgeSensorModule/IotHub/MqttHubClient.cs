@@ -28,6 +28,7 @@ public sealed partial class MqttHubClient : IHubClient
     readonly MqttClientOptions options;
     readonly string endpoint;
     readonly TlsConnector tls;
+    volatile bool closing;
 
     /// <summary>Creates the client; it does not connect yet.</summary>
     public MqttHubClient(DeviceOptions device, ClientIdentity identity, X509Certificate2Collection? trustBundle, ILogger<MqttHubClient> logger)
@@ -64,6 +65,7 @@ public sealed partial class MqttHubClient : IHubClient
             return;
         }
 
+        closing = false;
         MqttClientConnectResult result;
         try
         {
@@ -141,6 +143,7 @@ public sealed partial class MqttHubClient : IHubClient
             return;
         }
 
+        closing = true;
         try
         {
             await client.DisconnectAsync(new MqttClientDisconnectOptions(), cancellationToken);
@@ -185,7 +188,11 @@ public sealed partial class MqttHubClient : IHubClient
 
     Task OnDisconnectedAsync(MqttClientDisconnectedEventArgs args)
     {
-        if (args.ClientWasConnected)
+        if (closing)
+        {
+            LogClosed(logger, endpoint);
+        }
+        else if (args.ClientWasConnected)
         {
             LogDisconnected(logger, endpoint, args.Reason.ToString(), args.Exception?.Message ?? "");
         }
@@ -195,6 +202,9 @@ public sealed partial class MqttHubClient : IHubClient
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Connected to {Endpoint} as device {DeviceId}")]
     private static partial void LogConnected(ILogger logger, string endpoint, string deviceId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Disconnected from {Endpoint}")]
+    private static partial void LogClosed(ILogger logger, string endpoint);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Connection to {Endpoint} lost ({Reason}) {Detail}")]
     private static partial void LogDisconnected(ILogger logger, string endpoint, string reason, string detail);

@@ -41,7 +41,44 @@ public static class ChainVerifier
 
         var trusted = chain.Build(certificate);
         var built = chain.ChainElements.Select(e => X509CertificateLoader.LoadCertificate(e.Certificate.RawData)).ToList();
+        if (!trusted && EndsAtIntermediateAnchor(chain, anchors) is { } anchorIndex)
+        {
+            // IoT Hub accepts a verified intermediate CA as the anchor; .NET's custom root trust on OpenSSL wants a
+            // self-signed root, so the chain up to an intermediate anchor is accepted when it is otherwise clean.
+            return new ChainVerification(true, null, built.Take(anchorIndex + 1).ToList());
+        }
+
         return new ChainVerification(trusted, trusted ? null : Describe(chain, built), built);
+    }
+
+    /// <summary>
+    /// The index of the first anchor above the leaf when the only complaints are about what lies above that anchor
+    /// (partial chain, untrusted root); null otherwise.
+    /// </summary>
+    static int? EndsAtIntermediateAnchor(X509Chain chain, X509Certificate2Collection anchors)
+    {
+        const X509ChainStatusFlags aboveAnchor = X509ChainStatusFlags.PartialChain | X509ChainStatusFlags.UntrustedRoot;
+        for (var i = 1; i < chain.ChainElements.Count; i++)
+        {
+            var element = chain.ChainElements[i];
+            if (!anchors.Cast<X509Certificate2>().Any(a => a.RawDataMemory.Span.SequenceEqual(element.Certificate.RawDataMemory.Span)))
+            {
+                continue;
+            }
+
+            for (var j = 0; j <= i; j++)
+            {
+                var flags = chain.ChainElements[j].ChainElementStatus.Aggregate(X509ChainStatusFlags.NoError, (all, s) => all | s.Status);
+                if ((flags & ~aboveAnchor) != X509ChainStatusFlags.NoError)
+                {
+                    return null;
+                }
+            }
+
+            return i;
+        }
+
+        return null;
     }
 
     static string Describe(X509Chain chain, List<X509Certificate2> built)

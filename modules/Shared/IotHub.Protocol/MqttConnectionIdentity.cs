@@ -30,4 +30,29 @@ public static class MqttConnectionIdentity
     /// </summary>
     public static string Username(string host, string deviceId, string productInfo) =>
         $"{host}/{deviceId}/?api-version={ApiVersion}&DeviceClientType={Uri.EscapeDataString(productInfo)}";
+
+    /// <summary>
+    /// Reads a username of the form <c>{host}/{deviceId}/?api-version=...</c> (what the hub requires); false when it
+    /// has another shape or no api-version parameter.
+    /// </summary>
+    public static bool TryParseUsername(string? username, out string host, out string deviceId)
+    {
+        host = deviceId = "";
+        var query = username?.IndexOf("/?", StringComparison.Ordinal) ?? -1;
+        if (username is null || query < 0)
+        {
+            return false;
+        }
+
+        var path = username[..query].Split('/');
+        var parameters = PropertyBag.Decode(username[(query + 2)..]);
+        if (path.Length != 2 || path[0].Length == 0 || path[1].Length == 0 || !parameters.Any(p => p.Key == "api-version" && p.Value.Length > 0))
+        {
+            return false;
+        }
+
+        host = path[0];
+        deviceId = path[1];
+        return true;
+    }
 }

@@ -38,11 +38,20 @@ public static class MqttTopics
     /// <summary>Prefix of direct-method requests.</summary>
     public const string MethodRequestPrefix = "$iothub/methods/POST/";
 
+    /// <summary>Prefix of a device's twin GET request; <c>?$rid={rid}</c> follows.</summary>
+    public const string TwinGetPrefix = "$iothub/twin/GET/";
+
+    /// <summary>Prefix of a device's reported-properties patch; <c>?$rid={rid}</c> follows.</summary>
+    public const string TwinReportedPatchPrefix = "$iothub/twin/PATCH/properties/reported/";
+
+    /// <summary>Prefix of a device's direct-method response: <c>$iothub/methods/res/{status}/?$rid={rid}</c>.</summary>
+    public const string MethodResponsePrefix = "$iothub/methods/res/";
+
     /// <summary>Twin GET request.</summary>
-    public static string TwinGet(string requestId) => $"$iothub/twin/GET/?$rid={requestId}";
+    public static string TwinGet(string requestId) => $"{TwinGetPrefix}?$rid={requestId}";
 
     /// <summary>Reported-properties patch.</summary>
-    public static string TwinReportedPatch(string requestId) => $"$iothub/twin/PATCH/properties/reported/?$rid={requestId}";
+    public static string TwinReportedPatch(string requestId) => $"{TwinReportedPatchPrefix}?$rid={requestId}";
 
     /// <summary>Twin response for a request.</summary>
     public static string TwinResponse(int status, string requestId) => $"{TwinResponsePrefix}{status}/?$rid={requestId}";
@@ -54,5 +63,5 @@ public static class MqttTopics
     public static string MethodRequest(string methodName, string requestId) => $"{MethodRequestPrefix}{methodName}/?$rid={requestId}";
 
     /// <summary>Direct-method response from a device.</summary>
-    public static string MethodResponse(int status, string requestId) => $"$iothub/methods/res/{status}/?$rid={requestId}";
+    public static string MethodResponse(int status, string requestId) => $"{MethodResponsePrefix}{status}/?$rid={requestId}";
 }

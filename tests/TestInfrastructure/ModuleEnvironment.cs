@@ -1,12 +1,42 @@
-using TestInfrastructure;
+using System.Reflection;
+using Xunit;
 
-namespace EdgeSensorModule.Tests;
+namespace TestInfrastructure;
 
-/// <summary>The module's configuration as an IoT Edge manifest would set it: environment variables.</summary>
-internal static class ModuleEnvironment
+/// <summary>
+/// The module's configuration as an IoT Edge manifest would set it: environment variables. Test projects that
+/// reference the module project find it built next to them.
+/// </summary>
+public static class ModuleEnvironment
 {
-    /// <summary>The module as built next to the tests.</summary>
-    public static string Assembly => Path.Combine(AppContext.BaseDirectory, "EdgeSensorModule.dll");
+    /// <summary>The module as built next to the tests, or in its own output folder (see <see cref="Locate"/>).</summary>
+    public static string Assembly { get; } = Locate();
+
+    /// <summary>
+    /// A test project that also references an ASP.NET Core project (the simulator) gets Microsoft.Extensions.Hosting
+    /// from the ASP.NET Core shared framework, which the module's own runtimeconfig does not load; the module then runs
+    /// from its own build output (same configuration and framework as the tests).
+    /// </summary>
+    static string Locate()
+    {
+        var here = Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory);
+        if (File.Exists(Path.Combine(here, "Microsoft.Extensions.Hosting.dll")))
+        {
+            return Path.Combine(here, "EdgeSensorModule.dll");
+        }
+
+        var configuration = typeof(ModuleEnvironment).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+        for (var folder = new DirectoryInfo(here); folder is not null; folder = folder.Parent)
+        {
+            var module = Path.Combine(folder.FullName, "modules", "EdgeSensorModule", "bin", configuration, Path.GetFileName(here), "EdgeSensorModule.dll");
+            if (File.Exists(module))
+            {
+                return module;
+            }
+        }
+
+        throw new InvalidOperationException($"EdgeSensorModule.dll ({configuration}) was found neither in {here} nor in modules/EdgeSensorModule/bin; build the module first.");
+    }
 
     /// <summary>A device with a PFX identity sending <paramref name="count"/> fast fake readings to 127.0.0.1:<paramref name="port"/>.</summary>
     public static Dictionary<string, string?> ForPfx(TestPki pki, DeviceFiles device, string deviceId, int port, int count = 5) => new()

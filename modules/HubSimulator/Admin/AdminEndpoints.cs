@@ -1,0 +1,101 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using HubSimulator.Cloud;
+using HubSimulator.Registry;
+using HubSimulator.Telemetry;
+using IotHub.Protocol;
+using IotHub.Protocol.Telemetry;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace HubSimulator.Admin;
+
+/// <summary>The admin API (JSON over HTTP, loopback): what the portal and the service SDK do on a real hub.</summary>
+public static class AdminEndpoints
+{
+    /// <summary>Maps every endpoint.</summary>
+    public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/cas", (DeviceRegistry registry) => registry.CertificateAuthorities());
+        app.MapPost("/cas", (AddCaRequest request, DeviceRegistry registry) =>
+            Guard(() => Results.Created($"/cas/{request.Name}", registry.AddCa(request.Name, request.CertificatePem))));
+        app.MapPost("/cas/{name}/verification-code", (string name, DeviceRegistry registry) =>
+            Guard(() => Results.Ok(new VerificationCodeResponse(name, registry.NewVerificationCode(name)))));
+        app.MapPost("/cas/{name}/verify", (string name, VerifyCaRequest request, DeviceRegistry registry) =>
+            Guard(() => Results.Ok(registry.VerifyCa(name, request.CertificatePem))));
+
+        app.MapGet("/devices", (DeviceRegistry registry) => registry.Devices());
+        app.MapPost("/devices", (AddDeviceRequest request, DeviceRegistry registry) =>
+            Guard(() => Results.Created($"/devices/{request.DeviceId}",
+                registry.AddDevice(request.DeviceId, request.Authentication, request.PrimaryThumbprint, request.SecondaryThumbprint))));
+        app.MapGet("/devices/{id}/messages", (string id, TelemetryStore telemetry) => telemetry.For(id));
+        app.MapGet("/messages", (TelemetryStore telemetry) => telemetry.For(null));
+
+        app.MapGet("/devices/{id}/twin", (string id, DeviceRegistry registry, TwinStore twins) =>
+            Known(registry, id) ?? Results.Ok(twins.Get(id)));
+        app.MapPatch("/devices/{id}/twin/desired", async (string id, JsonObject patch, DeviceRegistry registry, TwinStore twins, DeviceLink link) =>
+        {
+            if (Known(registry, id) is { } missing)
+            {
+                return missing;
+            }
+
+            var (version, pushed) = twins.PatchDesired(id, patch);
+            await link.SendAsync(id, MqttTopics.TwinDesiredPatch(version), Encoding.UTF8.GetBytes(pushed.ToJsonString()));
+            return Results.Ok(twins.Get(id));
+        });
+        app.MapPost("/devices/{id}/methods/{method}", async (string id, string method, InvokeMethodRequest request, DeviceRegistry registry, MethodCalls methods, CancellationToken cancellationToken) =>
+        {
+            if (Known(registry, id) is { } missing)
+            {
+                return missing;
+            }
+
+            var payload = request.Payload?.ToJsonString() ?? "null";
+            var result = await methods.InvokeAsync(id, method, payload, TimeSpan.FromSeconds(request.TimeoutSeconds ?? 30), cancellationToken);
+            return Results.Ok(new InvokeMethodResponse(result.Status, ParseOrText(result.Payload)));
+        });
+        app.MapPost("/devices/{id}/messages/devicebound", async (string id, CloudToDeviceRequest request, DeviceRegistry registry, DeviceLink link) =>
+        {
+            if (Known(registry, id) is { } missing)
+            {
+                return missing;
+            }
+
+            var messageId = TelemetryContract.NewMessageId();
+            IEnumerable<KeyValuePair<string, string>> properties = [new(SystemProperties.MessageId, messageId), .. request.Properties ?? []];
+            await link.SendAsync(id, MqttTopics.CloudToDevicePrefix(id) + PropertyBag.Encode(properties), Encoding.UTF8.GetBytes(request.Body));
+            return Results.Accepted(value: new { messageId });
+        });
+        return app;
+    }
+
+    static IResult? Known(DeviceRegistry registry, string id) =>
+        registry.FindDevice(id) is null ? Results.NotFound(new ErrorResponse($"Device '{id}' is not registered.")) : null;
+
+    static IResult Guard(Func<IResult> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (RegistryException ex)
+        {
+            return Results.Json(new ErrorResponse(ex.Message), statusCode: ex.StatusCode);
+        }
+    }
+
+    static JsonNode? ParseOrText(string payload)
+    {
+        try
+        {
+            return JsonNode.Parse(payload);
+        }
+        catch (JsonException)
+        {
+            return JsonValue.Create(payload);
+        }
+    }
+}

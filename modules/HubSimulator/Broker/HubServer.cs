@@ -1,0 +1,167 @@
+using System.Buffers;
+using System.Net;
+using System.Security.Authentication;
+using HubSimulator.Cloud;
+using HubSimulator.Hosting;
+using HubSimulator.Telemetry;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using MQTTnet.Protocol;
+using MQTTnet.Server;
+
+namespace HubSimulator.Broker;
+
+/// <summary>
+/// IoT Hub's device endpoint: MQTT 3.1.1 over TLS 1.2/1.3 with a required client certificate, on MQTTnet's server.
+/// Every refusal is logged with its reason. One connection per device: MQTTnet's session takeover drops the old one.
+/// </summary>
+public sealed partial class HubServer(
+    IOptions<SimulatorOptions> options,
+    DeviceAuthenticator authenticator,
+    ClientChains chains,
+    PublishHandler publishes,
+    DeviceLink link,
+    ILogger<HubServer> logger) : IHostedService, IDisposable
+{
+    MqttServer? server;
+
+    /// <summary>The port MQTT listens on.</summary>
+    public int Port => options.Value.MqttPort;
+
+    /// <inheritdoc />
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var certificate = ServerCertificate.Load(settings);
+        var serverOptions = new MqttServerOptionsBuilder()
+            .WithoutDefaultEndpoint()
+            .WithEncryptedEndpoint()
+            .WithEncryptedEndpointBoundIPAddress(IPAddress.Parse(settings.BindAddress))
+            .WithEncryptedEndpointPort(settings.MqttPort)
+            .WithEncryptionCertificate(certificate)
+            .WithEncryptionSslProtocol(SslProtocols.Tls12 | SslProtocols.Tls13)
+            .WithClientCertificate(chains.Capture)
+            .WithPersistentSessions()
+            .Build();
+        server = new MqttServerFactory().CreateMqttServer(serverOptions);
+        server.ValidatingConnectionAsync += OnConnectAsync;
+        server.ClientConnectedAsync += e =>
+        {
+            LogConnected(logger, e.ClientId, e.RemoteEndPoint?.ToString() ?? "?");
+            return Task.CompletedTask;
+        };
+        server.ClientDisconnectedAsync += OnDisconnectedAsync;
+        server.InterceptingSubscriptionAsync += OnSubscribeAsync;
+        server.InterceptingPublishAsync += OnPublishAsync;
+        server.InterceptingClientEnqueueAsync += e =>
+        {
+            e.AcceptEnqueue = DeviceLink.AcceptsDelivery(e.SenderClientId, e.ReceiverClientId);
+            return Task.CompletedTask;
+        };
+        link.Attach(server);
+        await server.StartAsync();
+        var trust = string.IsNullOrWhiteSpace(settings.ServerCertificatePath)
+            ? Path.GetFullPath(Path.Combine(settings.DataFolder, ServerCertificate.CaFileName))
+            : "the CA that issued " + settings.ServerCertificatePath;
+        LogListening(logger, settings.BindAddress, settings.MqttPort, certificate.Subject, trust, settings.AdminPort);
+    }
+
+    /// <inheritdoc />
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (server is not null)
+        {
+            await server.StopAsync(new MqttServerStopOptions());
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => server?.Dispose();
+
+    Task OnConnectAsync(ValidatingConnectionEventArgs e)
+    {
+        var sent = e.ClientCertificate is { } certificate ? chains.SentWith(certificate) : [];
+        var decision = authenticator.Authenticate(e.ClientId, e.UserName, e.ClientCertificate, sent);
+        if (!decision.Accepted)
+        {
+            e.ReasonCode = MqttConnectReasonCode.NotAuthorized;
+            LogRefused(logger, e.ClientId, e.RemoteEndPoint?.ToString() ?? "?", decision.Reason);
+        }
+        else
+        {
+            LogAuthenticated(logger, e.ClientId, decision.Reason);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    Task OnDisconnectedAsync(ClientDisconnectedEventArgs e)
+    {
+        if (e.DisconnectType == MqttClientDisconnectType.Takeover)
+        {
+            LogTakenOver(logger, e.ClientId);
+        }
+        else
+        {
+            LogDisconnected(logger, e.ClientId, e.DisconnectType.ToString());
+        }
+
+        return Task.CompletedTask;
+    }
+
+    Task OnSubscribeAsync(InterceptingSubscriptionEventArgs e)
+    {
+        if (!PublishHandler.MaySubscribe(e.ClientId, e.TopicFilter.Topic))
+        {
+            e.ProcessSubscription = false;
+            e.CloseConnection = true;
+            LogClosed(logger, e.ClientId, $"subscription to '{e.TopicFilter.Topic}', which is not one of the device's topics");
+        }
+
+        return Task.CompletedTask;
+    }
+
+    async Task OnPublishAsync(InterceptingPublishEventArgs e)
+    {
+        if (DeviceLink.IsFromHub(e.ClientId))
+        {
+            return; // sent by the hub itself (twin answers, methods, cloud-to-device)
+        }
+
+        // The hub consumes every device publish; nothing is forwarded to other clients.
+        e.ProcessPublish = false;
+        var message = e.ApplicationMessage;
+        var problem = await publishes.HandleAsync(e.ClientId, message.Topic, message.QualityOfServiceLevel, message.Payload.ToArray(),
+            received => LogTelemetry(logger, received.ToDisplayLine()));
+        if (problem is not null)
+        {
+            e.CloseConnection = true;
+            LogClosed(logger, e.ClientId, problem);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "MQTT over TLS listening on {Address}:{Port} (server certificate {Subject}; devices trust {TrustBundle}); admin API on port {AdminPort}")]
+    private static partial void LogListening(ILogger logger, string address, int port, string subject, string trustBundle, int adminPort);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused device '{DeviceId}' from {Endpoint} with CONNACK 5 (not authorized): {Reason}")]
+    private static partial void LogRefused(ILogger logger, string deviceId, string endpoint, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Device '{DeviceId}' authenticated: {How}")]
+    private static partial void LogAuthenticated(ILogger logger, string deviceId, string how);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Device '{DeviceId}' connected from {Endpoint}")]
+    private static partial void LogConnected(ILogger logger, string deviceId, string endpoint);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Device '{DeviceId}' disconnected ({Type})")]
+    private static partial void LogDisconnected(ILogger logger, string deviceId, string type);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped the older connection of device '{DeviceId}': a new connection took over (one connection per device)")]
+    private static partial void LogTakenOver(ILogger logger, string deviceId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Closed the connection of device '{DeviceId}': {Reason}")]
+    private static partial void LogClosed(ILogger logger, string deviceId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Line}")]
+    private static partial void LogTelemetry(ILogger logger, string line);
+}

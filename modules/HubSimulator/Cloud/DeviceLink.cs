@@ -1,0 +1,51 @@
+using MQTTnet;
+using MQTTnet.Protocol;
+using MQTTnet.Server;
+
+namespace HubSimulator.Cloud;
+
+/// <summary>
+/// Sends hub-originated messages (twin answers, desired patches, method requests, cloud-to-device) to one device.
+/// IoT Hub's device topics (<c>$iothub/twin/res/#</c>, ...) are the same for every device, so each message is
+/// tagged with its receiver and <see cref="AcceptsDelivery"/> keeps it from the others.
+/// </summary>
+public sealed class DeviceLink
+{
+    const string HubSenderPrefix = "$hub/";
+
+    MqttServer? server;
+
+    /// <summary>Binds the link to the running server.</summary>
+    public void Attach(MqttServer mqttServer) => server = mqttServer;
+
+    /// <summary>True when the device has a connection open now.</summary>
+    public async Task<bool> IsConnectedAsync(string deviceId)
+    {
+        if (server is null)
+        {
+            return false;
+        }
+
+        var clients = await server.GetClientsAsync();
+        return clients.Any(c => c.Id == deviceId);
+    }
+
+    /// <summary>Publishes to one device (QoS 1; queued in its session when it is offline).</summary>
+    public async Task SendAsync(string deviceId, string topic, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default)
+    {
+        var mqtt = server ?? throw new InvalidOperationException("The MQTT server is not running.");
+        var message = new MqttApplicationMessageBuilder()
+            .WithTopic(topic)
+            .WithPayload(payload.ToArray())
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+            .Build();
+        await mqtt.InjectApplicationMessage(new InjectedMqttApplicationMessage(message) { SenderClientId = HubSenderPrefix + deviceId }, cancellationToken);
+    }
+
+    /// <summary>True for messages the hub sent through this link.</summary>
+    public static bool IsFromHub(string senderClientId) => senderClientId.StartsWith(HubSenderPrefix, StringComparison.Ordinal);
+
+    /// <summary>The enqueue filter: hub messages reach only their device; devices never receive each other's publishes.</summary>
+    public static bool AcceptsDelivery(string senderClientId, string receiverClientId) =>
+        senderClientId.StartsWith(HubSenderPrefix, StringComparison.Ordinal) && senderClientId.AsSpan(HubSenderPrefix.Length).SequenceEqual(receiverClientId);
+}

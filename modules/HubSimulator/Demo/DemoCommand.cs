@@ -1,0 +1,151 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using EdgeSensorModule.Hosting;
+using HubSimulator.Cli;
+using HubSimulator.Hosting;
+using HubSimulator.Registry;
+using HubSimulator.Telemetry;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace HubSimulator.Demo;
+
+/// <summary>
+/// <c>dotnet run --project modules/HubSimulator -- demo</c>: the seed tutorial's whole X.509 flow on one machine.
+/// A test PKI, the simulator on a free loopback port, the CA registered and verified by proof of possession, the
+/// device registered as CA signed, the real module (in-process, fake sensor) sending 5 readings, each shown as the
+/// hub received it, then a summary.
+/// </summary>
+public static class DemoCommand
+{
+    /// <summary>The demo device's id.</summary>
+    public const string DeviceId = "demo-device";
+
+    /// <summary>Name the root CA is registered under.</summary>
+    public const string CaName = "demo-root-ca";
+
+    const double Threshold = 30;
+
+    /// <summary>A fake-sensor walk that crosses the threshold both ways within 5 readings.</summary>
+    const int DefaultSeed = 2;
+    static readonly TimeSpan Patience = TimeSpan.FromSeconds(45);
+
+    /// <summary>Runs the demo; 0 when every reading arrived and decoded.</summary>
+    public static async Task<int> RunAsync(ArgReader args, TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(output);
+        var folder = args.Get("folder", ".demo")!;
+        var count = args.Number("count", 5);
+        var seed = args.Number("seed", DefaultSeed);
+        var clock = Stopwatch.StartNew();
+        output.WriteLine("EdgeSensorModule demo: X.509 CA chain -> proof of possession -> CA-signed device -> telemetry with temperatureAlert");
+
+        Step(output, 1, $"test PKI in {Path.GetFullPath(folder)}");
+        using var pki = LabPki.LoadOrCreate(folder, DeviceId, ["localhost"]);
+        Detail(output, $"{(pki.Reused ? "reused" : "made")}: root CA, intermediate CA, device '{DeviceId}' (PFX password {LabPki.PfxPassword}), server certificate");
+
+        Step(output, 2, "starting the IoT Hub simulator");
+        var messagesFile = Path.Combine(folder, "messages.jsonl");
+        File.Delete(messagesFile);
+        var mqttPort = FreeLoopbackPort();
+        await using var hub = SimulatorApp.Build([], new Dictionary<string, string?>
+        {
+            ["Simulator:MqttPort"] = Invariant(mqttPort),
+            ["Simulator:AdminPort"] = Invariant(FreeLoopbackPort()),
+            ["Simulator:DataFolder"] = Path.Combine(folder, "hub"),
+            ["Simulator:ServerCertificatePath"] = pki.ServerCertificatePem,
+            ["Simulator:ServerKeyPath"] = pki.ServerKeyPem,
+            ["Simulator:MessagesFile"] = messagesFile,
+            ["Logging:LogLevel:Default"] = "Warning",
+        });
+        await hub.StartAsync();
+        Detail(output, $"MQTT over TLS (client certificate required) on 127.0.0.1:{mqttPort}");
+
+        Step(output, 3, "registering the root CA and proving possession of its key");
+        var registry = hub.Services.GetRequiredService<DeviceRegistry>();
+        ProofOfPossession.RegisterAndVerify(registry, CaName, pki.RootCa, line => Detail(output, line));
+
+        Step(output, 4, $"registering device '{DeviceId}' as X.509 CA signed");
+        registry.AddDevice(DeviceId, DeviceAuthentication.CaSigned);
+
+        Step(output, 5, $"running the module (fake sensor, {count} readings, alert above {Threshold} °C); as the hub receives them:");
+        var store = hub.Services.GetRequiredService<TelemetryStore>();
+        var outbox = Path.GetFullPath(Path.Combine(folder, "outbox"));
+        if (Directory.Exists(outbox))
+        {
+            Directory.Delete(outbox, recursive: true); // each demo starts from reading 0
+        }
+
+        using var module = BuildModule(pki, mqttPort, count, seed, outbox);
+        var moduleRun = module.RunModuleAsync();
+        using var deadline = new CancellationTokenSource(Patience);
+        IReadOnlyList<ReceivedMessage> received = [];
+        try
+        {
+            for (var i = 1; i <= count; i++)
+            {
+                received = await store.WaitForAsync(DeviceId, i, deadline.Token);
+                Detail(output, received[i - 1].ToDisplayLine());
+            }
+
+            await moduleRun.WaitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            output.WriteLine($"FAILED: the hub received {store.For(DeviceId).Count} of {count} messages within {Patience.TotalSeconds} s; see the lines above.");
+            await module.StopAsync(CancellationToken.None);
+            return 1;
+        }
+
+        Step(output, 6, "summary");
+        var alerts = received.Count(m => m.TemperatureAlert == true);
+        var decoded = received.Count(m => m.Reading is not null && m.TemperatureAlert == (m.Reading.Temperature > Threshold));
+        Detail(output, $"{received.Count} messages from '{DeviceId}', {alerts} with temperatureAlert=true; {decoded} of {received.Count} decoded with the alert matching the temperature");
+        Detail(output, $"JSON lines: {Path.GetFullPath(messagesFile)}");
+        Detail(output, $"done in {clock.Elapsed.TotalSeconds:0.0} s");
+        await hub.StopAsync();
+        return decoded == count ? 0 : 1;
+    }
+
+    static IHost BuildModule(LabPki pki, int port, int count, int seed, string outbox)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, EnvironmentName = Environments.Production });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Device:Id"] = DeviceId,
+            ["Device:HostName"] = "localhost",
+            ["Device:Port"] = Invariant(port),
+            ["Device:CertificatePath"] = pki.DevicePfx,
+            ["Device:CertificatePassword"] = LabPki.PfxPassword,
+            ["Device:TrustBundlePath"] = pki.ServerCaPem,
+            ["Sensor:Type"] = "Fake",
+            ["Sensor:Seed"] = Invariant(seed),
+            ["Telemetry:Interval"] = "00:00:00.300",
+            ["Telemetry:MessageCount"] = Invariant(count),
+            ["Alert:TemperatureThreshold"] = Invariant(Threshold),
+            ["Outbox:Path"] = outbox,
+        });
+        builder.Logging.AddSimpleConsole(console => console.SingleLine = true).SetMinimumLevel(LogLevel.Warning)
+            .AddFilter("EdgeSensorModule.IotHub.MqttHubClient", LogLevel.Error); // its own clean disconnect at the end logs a warning
+        builder.AddEdgeSensorModule();
+        return builder.Build();
+    }
+
+    static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    static string Invariant(IFormattable value) => value.ToString(null, CultureInfo.InvariantCulture);
+
+    static void Step(TextWriter output, int step, string text) => output.WriteLine($"[{step}/6] {text}");
+
+    static void Detail(TextWriter output, string text) => output.WriteLine($"      {text}");
+}

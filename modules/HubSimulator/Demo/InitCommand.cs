@@ -1,0 +1,47 @@
+using HubSimulator.Cli;
+using HubSimulator.Registry;
+
+namespace HubSimulator.Demo;
+
+/// <summary>
+/// <c>init --out /certs --device ID --hostname simulator</c>: what docker-compose's init service runs. Writes the
+/// demo PKI into a shared volume and a registry state file with the root CA verified and the device registered,
+/// so the simulator and the module containers start ready.
+/// </summary>
+public static class InitCommand
+{
+    /// <summary>The state file's name in the output folder.</summary>
+    public const string StateFileName = "state.json";
+
+    /// <summary>Runs the verb.</summary>
+    public static int Run(ArgReader args, TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(output);
+        var folder = args.Require("out", "the folder to write (the shared volume)");
+        var deviceId = args.Get("device", DemoCommand.DeviceId)!;
+        var hostName = args.Get("hostname", "localhost")!;
+        using var pki = LabPki.LoadOrCreate(folder, deviceId, [hostName, "localhost"]);
+        output.WriteLine($"{(pki.Reused ? "reused" : "made")} the PKI in {folder} (device '{deviceId}', server certificate for {hostName})");
+
+        var registry = new DeviceRegistry(Path.Combine(folder, StateFileName));
+        ProofOfPossession.RegisterAndVerify(registry, DemoCommand.CaName, pki.RootCa, output.WriteLine);
+        if (registry.FindDevice(deviceId) is null)
+        {
+            registry.AddDevice(deviceId, DeviceAuthentication.CaSigned);
+        }
+
+        output.WriteLine($"device '{deviceId}' registered as X.509 CA signed; state in {Path.Combine(folder, StateFileName)}");
+
+        // The volume is shared by containers that run as different users: let them read the lab certificates.
+        if (!OperatingSystem.IsWindows())
+        {
+            foreach (var file in Directory.GetFiles(folder))
+            {
+                File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+            }
+        }
+
+        return 0;
+    }
+}

@@ -1,0 +1,72 @@
+using System.Net;
+using HubSimulator.Admin;
+using HubSimulator.Broker;
+using HubSimulator.Cloud;
+using HubSimulator.Registry;
+using HubSimulator.Telemetry;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace HubSimulator.Hosting;
+
+/// <summary>Builds the simulator: the MQTT endpoint, the registry and cloud-side state, and the admin API.</summary>
+public static class SimulatorApp
+{
+    /// <summary>Builds the application from the command line, environment (<c>Simulator__*</c>) and <paramref name="settings"/>.</summary>
+    /// <param name="args">Command-line settings (<c>--Simulator:MqttPort 8883</c>).</param>
+    /// <param name="settings">Settings that override the others (the demo, tests).</param>
+    /// <param name="logging">Extra logging setup (tests collect the log lines).</param>
+    public static WebApplication Build(string[] args, IReadOnlyDictionary<string, string?>? settings = null, Action<ILoggingBuilder>? logging = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args });
+        if (settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
+
+        builder.Logging.AddSimpleConsole(console =>
+        {
+            console.SingleLine = true;
+            console.TimestampFormat = "HH:mm:ss ";
+        });
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        logging?.Invoke(builder.Logging);
+        builder.Services.AddOptions<SimulatorOptions>().Bind(builder.Configuration.GetSection(SimulatorOptions.Section)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<SimulatorOptions>, SimulatorOptionsValidator>();
+        builder.Services.AddSimulator();
+        builder.WebHost.ConfigureKestrel((context, kestrel) =>
+        {
+            var options = context.Configuration.GetSection(SimulatorOptions.Section).Get<SimulatorOptions>() ?? new SimulatorOptions();
+            if (IPAddress.TryParse(options.BindAddress, out var address))
+            {
+                kestrel.Listen(address, options.AdminPort);
+            }
+        });
+        var app = builder.Build();
+        app.MapAdminApi();
+        return app;
+    }
+
+    /// <summary>The simulator's services, one line per concern.</summary>
+    public static IServiceCollection AddSimulator(this IServiceCollection services)
+    {
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(provider => new DeviceRegistry(Options(provider).StateFile));
+        services.AddSingleton(provider => new TelemetryStore(Options(provider).ResolvedMessagesFile));
+        services.AddSingleton<TwinStore>();
+        services.AddSingleton<DeviceLink>();
+        services.AddSingleton<MethodCalls>();
+        services.AddSingleton<ClientChains>();
+        services.AddSingleton<DeviceAuthenticator>();
+        services.AddSingleton<PublishHandler>();
+        services.AddSingleton<HubServer>();
+        services.AddHostedService(provider => provider.GetRequiredService<HubServer>());
+        return services;
+    }
+
+    static SimulatorOptions Options(IServiceProvider provider) => provider.GetRequiredService<IOptions<SimulatorOptions>>().Value;
+}

@@ -1,0 +1,3 @@
+using HubSimulator.Cli;
+
+return await HubSimulator.Cli.CommandLine.RunAsync(args);

@@ -1,0 +1,36 @@
+using IotHub.Protocol;
+using IotHub.Protocol.Telemetry;
+
+namespace HubSimulator.Tests;
+
+/// <summary>The official Azure IoT Node.js device SDK (azure-iot-device + azure-iot-device-mqtt, X.509) against the simulator.</summary>
+public sealed class NodeSdkTests(SimulatorFixture hub) : IClassFixture<SimulatorFixture>
+{
+    [Fact]
+    public async Task NodeSdk_X509CaSignedDevice_TelemetryAcceptedAndDecodedLikeTheModules()
+    {
+        var device = hub.CaSignedDevice("node-device");
+
+        var result = await Peers.NodeSendAsync($"localhost:{hub.MqttPort}", "node-device", device.FullChainPem, device.KeyPem, hub.Pki.ServerCaPem);
+
+        Assert.True(result.ExitCode == 0, result.Output);
+        var received = Assert.Single(hub.Telemetry.For("node-device"));
+        Assert.Equal("devices/node-device/messages/events/%24.mid=abc&%24.ct=application%2Fjson&%24.ce=utf-8&temperatureAlert=true", received.Topic);
+        Assert.Equal("abc", received.MessageId);
+        Assert.Equal(TelemetryContract.ContentType, received.SystemProperties[SystemProperties.ContentType]);
+        Assert.Equal(TelemetryContract.ContentEncoding, received.SystemProperties[SystemProperties.ContentEncoding]);
+        Assert.True(received.TemperatureAlert);
+        Assert.Equal(("node-device", 7L, 31.5, (double?)64.25), (received.Reading!.DeviceId, received.Reading.MessageId, received.Reading.Temperature, received.Reading.Humidity));
+    }
+
+    [Fact]
+    public async Task NodeSdk_UnregisteredDevice_IsRefused()
+    {
+        var device = hub.Pki.IssueDevice("node-stranger");
+
+        var result = await Peers.NodeSendAsync($"localhost:{hub.MqttPort}", "node-stranger", device.FullChainPem, device.KeyPem, hub.Pki.ServerCaPem);
+
+        Assert.NotEqual(0, result.ExitCode);
+        await hub.Logs.WaitForAsync(TimeSpan.FromSeconds(20), "Refused device 'node-stranger'", "is not registered");
+    }
+}
