@@ -20,7 +20,7 @@ internal sealed record Contender(
 /// <param name="CpuSeconds">User + system CPU of the process tree (GNU time).</param>
 /// <param name="PeakRssMegabytes">Maximum resident set size.</param>
 /// <param name="FirstMessageSeconds">Process start to the first message at the subscriber.</param>
-/// <param name="DeliverySeconds">First to last message at the subscriber.</param>
+/// <param name="DeliverySeconds">First message at the subscriber to the last one there, or to the sender's exit (all acknowledged by the broker) when that is earlier.</param>
 internal sealed record RunResult(
     string Name,
     int Messages,
