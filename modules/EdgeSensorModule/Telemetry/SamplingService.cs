@@ -10,7 +10,9 @@ namespace EdgeSensorModule.Telemetry;
 
 /// <summary>
 /// Reads the sensor every <c>Telemetry__Interval</c>, applies the alert and appends each reading to the outbox.
-/// Independent of the connection: sampling goes on while the hub is unreachable.
+/// Independent of the connection: sampling goes on while the hub is unreachable. A sensor outage is logged when it
+/// starts, every <see cref="FailureLogEvery"/> failed reads while it lasts, and when readings resume, so a chip that is
+/// gone for a day does not fill the log with a line per interval.
 /// </summary>
 public sealed partial class SamplingService(
     ISensor sensor,
@@ -21,6 +23,9 @@ public sealed partial class SamplingService(
     TimeProvider clock,
     ILogger<SamplingService> logger) : BackgroundService
 {
+    /// <summary>While reads keep failing, one warning per this many failed reads.</summary>
+    public const int FailureLogEvery = 60;
+
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -28,6 +33,7 @@ public sealed partial class SamplingService(
         var limit = telemetry.Value.MessageCount;
         LogStarted(logger, sensor.Description, interval, limit == 0 ? "no limit" : limit.ToString(System.Globalization.CultureInfo.InvariantCulture), alert.Threshold);
         long taken = 0;
+        long failedInARow = 0;
         var next = clock.GetUtcNow();
         try
         {
@@ -39,10 +45,15 @@ public sealed partial class SamplingService(
                     var message = ReadingMessage.Create(device.Value.Id, outbox.NextSequenceNumber, reading, alert.IsAlert(reading.TemperatureCelsius));
                     await outbox.AppendAsync(message, stoppingToken);
                     taken++;
+                    if (failedInARow > 0)
+                    {
+                        LogReadsResumed(logger, sensor.Description, failedInARow);
+                        failedInARow = 0;
+                    }
                 }
-                else
+                else if (failedInARow++ % FailureLogEvery == 0)
                 {
-                    LogReadFailed(logger, sensor.Description, result.Failure, result.Error ?? "");
+                    LogReadFailed(logger, sensor.Description, failedInARow, result.Failure, result.Error ?? "");
                 }
 
                 next += interval;
@@ -69,8 +80,11 @@ public sealed partial class SamplingService(
     [LoggerMessage(Level = LogLevel.Information, Message = "Sampling {Sensor} every {Interval} ({Limit}); alert above {Threshold} °C")]
     private static partial void LogStarted(ILogger logger, string sensor, TimeSpan interval, string limit, double threshold);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "No reading from {Sensor}: {Failure}: {Error}")]
-    private static partial void LogReadFailed(ILogger logger, string sensor, SensorFailureKind failure, string error);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No reading from {Sensor} ({Failed} failed in a row): {Failure}: {Error}")]
+    private static partial void LogReadFailed(ILogger logger, string sensor, long failed, SensorFailureKind failure, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Readings from {Sensor} resumed after {Failed} failed reads")]
+    private static partial void LogReadsResumed(ILogger logger, string sensor, long failed);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Took {Count} readings (Telemetry__MessageCount); sampling stops")]
     private static partial void LogLimitReached(ILogger logger, long count);

@@ -1,0 +1,64 @@
+using EdgeSensorModule.Alerts;
+using EdgeSensorModule.Configuration;
+using EdgeSensorModule.Sensors;
+using EdgeSensorModule.Telemetry;
+using EdgeSensorModule.Tests.Outbox;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace EdgeSensorModule.Tests.Telemetry;
+
+public class SamplingServiceTests
+{
+    /// <summary>Fails a given number of reads, then reads 20 °C.</summary>
+    sealed class FailingThenGoodSensor(int failures) : ISensor
+    {
+        int reads;
+
+        public string Description => "scripted sensor";
+
+        public ValueTask<SensorResult> ReadAsync(CancellationToken cancellationToken) => ValueTask.FromResult(reads++ < failures
+            ? SensorResult.Fail(SensorFailureKind.Communication, "Error 121 (Remote I/O error)")
+            : SensorResult.Success(new SensorReading(20, 50, DateTimeOffset.UtcNow)));
+    }
+
+    sealed class ListLogger : ILogger<SamplingService>
+    {
+        public List<(LogLevel Level, string Text)> Entries { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            Entries.Add((logLevel, formatter(state, exception)));
+    }
+
+    [Fact]
+    public async Task Sampling_LongSensorOutage_WarnsAtTheStartEverySixtyFailuresAndOnceWhenReadingsResume()
+    {
+        using var files = new OutboxFiles();
+        using var outbox = files.Open();
+        var logger = new ListLogger();
+        using var sampling = new SamplingService(
+            new FailingThenGoodSensor(failures: 130),
+            new TemperatureAlertPolicy(Options.Create(new AlertOptions())),
+            outbox,
+            Options.Create(new DeviceOptions { Id = "pi-1" }),
+            Options.Create(new TelemetryOptions { Interval = TimeSpan.Zero, MessageCount = 1 }),
+            TimeProvider.System,
+            logger);
+
+        await sampling.StartAsync(CancellationToken.None);
+        await sampling.ExecuteTask!.WaitAsync(TimeSpan.FromSeconds(30));
+
+        var warnings = logger.Entries.Where(e => e.Level == LogLevel.Warning).Select(e => e.Text).ToList();
+        Assert.Equal(3, warnings.Count);
+        Assert.Contains("(1 failed in a row): Communication: Error 121 (Remote I/O error)", warnings[0], StringComparison.Ordinal);
+        Assert.Contains("(61 failed in a row)", warnings[1], StringComparison.Ordinal);
+        Assert.Contains("(121 failed in a row)", warnings[2], StringComparison.Ordinal);
+        Assert.Contains(logger.Entries, e => e.Level == LogLevel.Information && e.Text == "Readings from scripted sensor resumed after 130 failed reads");
+        Assert.Equal(1, outbox.Count);
+    }
+}
