@@ -93,7 +93,7 @@ Contender NodeSdk(int inFlight, int n)
     var id = $"bench-node-{inFlight}";
     var device = pki.IssueDevice(id);
     return new Contender($"Node.js SDK, {inFlight} in flight", "node",
-        [Path.Combine(root, "bench", "node", "send.js"), $"localhost:{port}", id, device.FullChainPem, device.KeyPem, pki.ServerCaPem,
+        [Path.Combine(root, "tests", "HubSimulator.Tests", "node", "send-many.js"), $"localhost:{port}", id, device.FullChainPem, device.KeyPem, pki.ServerCaPem,
             n.ToString(CultureInfo.InvariantCulture), inFlight.ToString(CultureInfo.InvariantCulture)],
         new Dictionary<string, string?>());
 }

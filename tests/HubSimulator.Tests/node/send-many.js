@@ -1,6 +1,6 @@
-// Sends N seed-shaped readings through the official Azure IoT Node.js device SDK (X.509, MQTT/TLS, QoS 1),
+// Benchmark sender (bench/EndToEnd): sends N seed-shaped readings through the official Azure IoT Node.js device SDK (X.509, MQTT/TLS, QoS 1),
 // keeping up to IN_FLIGHT sendEvent calls outstanding. Usage:
-//   node send.js <host:port> <deviceId> <certChainPem> <keyPem> <caPem> <count> <inFlight>
+//   node send-many.js <host:port> <deviceId> <certChainPem> <keyPem> <caPem> <count> <inFlight>
 'use strict';
 const fs = require('fs');
 const { Client, Message } = require('azure-iot-device');
