@@ -21,6 +21,8 @@ internal sealed record Contender(
 /// <param name="PeakRssMegabytes">Maximum resident set size.</param>
 /// <param name="FirstMessageSeconds">Process start to the first message at the subscriber.</param>
 /// <param name="DeliverySeconds">First message at the subscriber to the last one there, or to the sender's exit (all acknowledged by the broker) when that is earlier.</param>
+/// <param name="BrokerCpuSeconds">CPU the broker used during the run (it shares the machine's cores with the contender).</param>
+/// <param name="SubscriberCpuSeconds">CPU the counting subscriber used during the run.</param>
 internal sealed record RunResult(
     string Name,
     int Messages,
@@ -28,7 +30,9 @@ internal sealed record RunResult(
     double CpuSeconds,
     double PeakRssMegabytes,
     double FirstMessageSeconds,
-    double DeliverySeconds)
+    double DeliverySeconds,
+    double BrokerCpuSeconds,
+    double SubscriberCpuSeconds)
 {
     /// <summary>Messages per second while delivering (first to last message).</summary>
     public double Throughput => Messages > 1 && DeliverySeconds > 0 ? (Messages - 1) / DeliverySeconds : 0;
@@ -37,5 +41,13 @@ internal sealed record RunResult(
     public double ThroughputWithStartup => WallSeconds > 0 ? Messages / WallSeconds : 0;
 
     /// <summary>CPU microseconds per message, start-up included.</summary>
-    public double CpuMicrosecondsPerMessage => Messages > 0 ? CpuSeconds * 1e6 / Messages : 0;
+    public double CpuMicrosecondsPerMessage => PerMessage(CpuSeconds);
+
+    /// <summary>Broker CPU microseconds per message.</summary>
+    public double BrokerMicrosecondsPerMessage => PerMessage(BrokerCpuSeconds);
+
+    /// <summary>Subscriber CPU microseconds per message.</summary>
+    public double SubscriberMicrosecondsPerMessage => PerMessage(SubscriberCpuSeconds);
+
+    double PerMessage(double seconds) => Messages > 0 ? seconds * 1e6 / Messages : 0;
 }

@@ -10,7 +10,7 @@ namespace EndToEnd;
 /// </summary>
 internal static class Footprint
 {
-    public static async Task RunAsync(Contender contender, TelemetryMonitor monitor, TimeSpan duration, TimeSpan every, string output)
+    public static async Task RunAsync(Contender contender, Subscriber monitor, TimeSpan duration, TimeSpan every, string output)
     {
         monitor.Drain();
         var start = new ProcessStartInfo(contender.FileName) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
@@ -33,7 +33,7 @@ internal static class Footprint
         while (clock.Elapsed < duration && !process.HasExited)
         {
             await Task.Delay(every);
-            received += monitor.Drain().Count;
+            received += monitor.Drain();
             var rss = ResidentMegabytes(process.Id);
             if (rss is null)
             {

@@ -7,9 +7,11 @@ namespace EndToEnd;
 /// <summary>Runs a contender under GNU time while a subscriber counts its messages at the broker.</summary>
 internal static class Runner
 {
-    public static async Task<RunResult> RunAsync(Contender contender, TelemetryMonitor monitor, int count, TimeSpan timeout)
+    public static async Task<RunResult> RunAsync(Contender contender, MosquittoBroker broker, Subscriber monitor, int count, TimeSpan timeout)
     {
         monitor.Drain();
+        var brokerCpu = broker.ProcessorTime;
+        var subscriberCpu = monitor.ProcessorTime;
         var timeFile = Path.GetTempFileName();
         var start = new ProcessStartInfo("/usr/bin/time")
         {
@@ -44,9 +46,20 @@ internal static class Runner
 
         using var exit = new CancellationTokenSource(timeout);
         var exitedAt = ExitedAtAsync(process, clock, exit.Token);
-        var first = await monitor.WaitForAsync(1, timeout);
-        var firstAt = clock.Elapsed;
-        var rest = count > 1 ? await monitor.WaitForAsync(count - 1, timeout) : [];
+        TimeSpan firstAt;
+        try
+        {
+            await monitor.WaitForAsync(1, timeout);
+            firstAt = clock.Elapsed;
+            await monitor.WaitForAsync(count - 1, timeout);
+        }
+        catch (TimeoutException ex)
+        {
+            var kept = Path.Combine(Path.GetTempPath(), $"bench-broker-{DateTime.UtcNow:HHmmss}.log");
+            File.Copy(broker.LogPath, kept, overwrite: true);
+            throw new TimeoutException($"{contender.Name} (exited: {process.HasExited}, code {(process.HasExited ? process.ExitCode : 0)}): {ex.Message} Broker log: {kept}; its output: {(process.HasExited ? await errors + await output : "")}", ex);
+        }
+
         // The sender is done when the broker has acknowledged its last message (every contender exits only then); the
         // subscriber sometimes sees the tail later (a stall on the broker's way out), which is not the sender's time.
         var lastAt = Min(clock.Elapsed, await exitedAt);
@@ -55,7 +68,9 @@ internal static class Runner
             throw new InvalidOperationException($"{contender.Name} exited with {process.ExitCode}: {await errors}{await output}");
         }
 
-        var extra = monitor.Drain().Count;
+        brokerCpu = broker.ProcessorTime - brokerCpu;
+        subscriberCpu = monitor.ProcessorTime - subscriberCpu;
+        var extra = monitor.Drain();
         if (extra > 0)
         {
             throw new InvalidOperationException($"{contender.Name}: {extra} messages beyond the {count} sent (duplicates).");
@@ -66,12 +81,14 @@ internal static class Runner
         double Field(int i) => double.Parse(fields[i], CultureInfo.InvariantCulture);
         return new RunResult(
             contender.Name,
-            first.Count + rest.Count,
+            count,
             Field(0),
             Field(1) + Field(2),
             Field(3) / 1024,
             firstAt.TotalSeconds,
-            (lastAt - firstAt).TotalSeconds);
+            (lastAt - firstAt).TotalSeconds,
+            brokerCpu.TotalSeconds,
+            subscriberCpu.TotalSeconds);
     }
 
     static async Task<TimeSpan> ExitedAtAsync(Process process, Stopwatch clock, CancellationToken cancellationToken)

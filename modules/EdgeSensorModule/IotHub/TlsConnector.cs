@@ -64,7 +64,7 @@ internal sealed class TlsConnector(
                 CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
             }, cancellationToken);
             HandshakeCompleted = true;
-            return tls;
+            return new CoalescingWriteStream(tls);
         }
         catch (Exception ex) when (ex is AuthenticationException or IOException)
         {

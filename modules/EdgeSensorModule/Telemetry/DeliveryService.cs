@@ -110,10 +110,11 @@ public sealed partial class DeliveryService(
 
     /// <summary>
     /// Sends over the connection as a sliding window: up to <c>Telemetry__MaxInFlight</c> publishes outstanding, topped
-    /// up from the outbox whenever half of them are acknowledged, so PUBLISHes keep flowing while PUBACKs come back (a
-    /// window drained to its last PUBACK before sending more stalls ~40 ms on TCP's delayed ACK: docs/performance.md).
-    /// Acknowledged readings are removed in groups. After a failure nothing more is sent; the sends in flight are waited
-    /// for, what was acknowledged is removed, and the first failure is reported.
+    /// up from the outbox as soon as acknowledgements come back, so a PUBLISH answers every PUBACK. That matters: a
+    /// broker that delays its PUBACKs behind Nagle's algorithm releases them only when our TCP acknowledgement arrives,
+    /// which the kernel delays ~40 ms when we have nothing to send (docs/performance.md). Acknowledged readings are
+    /// removed before each top-up. After a failure nothing more is sent; the sends in flight are waited for, what was
+    /// acknowledged is removed, and the first failure is reported.
     /// </summary>
     async Task SendAsync(IReadOnlyList<OutboxMessage> first, int maxInFlight, CancellationToken stoppingToken, CancellationToken sendToken)
     {
@@ -125,22 +126,27 @@ public sealed partial class DeliveryService(
         Start(first);
         while (inFlight.Count > 0)
         {
-            var (message, error) = await completions.Reader.ReadAsync(CancellationToken.None);
-            inFlight.Remove(message.SequenceNumber);
-            switch (error)
+            var completion = await completions.Reader.ReadAsync(CancellationToken.None);
+            do
             {
-                case null:
-                    acknowledged.Add(message);
-                    break;
-                case OperationCanceledException oce:
-                    cancelled ??= oce;
-                    break;
-                default:
-                    fault ??= error;
-                    break;
+                var (message, error) = completion;
+                inFlight.Remove(message.SequenceNumber);
+                switch (error)
+                {
+                    case null:
+                        acknowledged.Add(message);
+                        break;
+                    case OperationCanceledException oce:
+                        cancelled ??= oce;
+                        break;
+                    default:
+                        fault ??= error;
+                        break;
+                }
             }
+            while (completions.Reader.TryRead(out completion));
 
-            if (fault is null && cancelled is null && !stoppingToken.IsCancellationRequested && inFlight.Count <= maxInFlight / 2)
+            if (fault is null && cancelled is null && !stoppingToken.IsCancellationRequested)
             {
                 await SettleAsync(acknowledged);
                 Start(outbox.PeekMore(maxInFlight - inFlight.Count, inFlight));
