@@ -52,6 +52,10 @@ internal static class Footprint
 
         await process.WaitForExitAsync();
         await logs;
+        received += monitor.Drain();
+        var end = string.Create(CultureInfo.InvariantCulture, $"# after {clock.Elapsed.TotalSeconds:0} s: exit code {process.ExitCode}, {received} received");
+        await samples.WriteLineAsync(end);
+        Console.WriteLine(end);
     }
 
     static double? ResidentMegabytes(int pid)

@@ -4,7 +4,7 @@ using IotHub.Protocol;
 using IotHub.Protocol.Telemetry;
 using TestInfrastructure;
 
-// Usage: dotnet bench/EndToEnd/bin/Release/net10.0/EndToEnd.dll <repo root> <results folder> [count] [aot binary]
+// Usage: dotnet bench/EndToEnd/bin/Release/net10.0/EndToEnd.dll <repo root> <results folder> [count] [aot binary] [container build binary]
 //        ... <repo root> <results folder> --footprint <module binary> <interval> <count> <minutes> <output file>
 //        (one module alone, VmRSS sampled every 10 s; e.g. 00:00:01 1000000 10 for the steady state, 00:00:00 for growth)
 var root = Path.GetFullPath(args.Length > 0 ? args[0] : ".");
@@ -12,6 +12,7 @@ var results = Path.GetFullPath(args.Length > 1 ? args[1] : Path.Combine(root, "b
 var footprint = args.Length > 2 && args[2] == "--footprint";
 var count = footprint ? 0 : args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 5000;
 var aot = !footprint && args.Length > 3 ? args[3] : null;
+var container = !footprint && args.Length > 4 ? args[4] : null;
 const int WarmUp = 200;
 var timeout = TimeSpan.FromMinutes(1);
 Directory.CreateDirectory(results);
@@ -36,6 +37,12 @@ if (footprint)
 
 var moduleDll = Path.Combine(root, "modules", "EdgeSensorModule", "bin", "Release", "net10.0", "EdgeSensorModule.dll");
 var contenders = new List<Func<int, Contender>> { n => Module("EdgeSensorModule (JIT)", "dotnet", [moduleDll], n) };
+if (container is not null && File.Exists(container))
+{
+    // What the container images run: self-contained, trimmed, ReadyToRun (modules/EdgeSensorModule/Dockerfile.*).
+    contenders.Add(n => Module("EdgeSensorModule (container build)", container, [], n));
+}
+
 if (aot is not null && File.Exists(aot))
 {
     contenders.Add(n => Module("EdgeSensorModule (Native AOT)", aot, [], n));

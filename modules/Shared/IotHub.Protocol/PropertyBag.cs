@@ -1,4 +1,5 @@
-using System.Text;
+using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace IotHub.Protocol;
 
@@ -12,18 +13,32 @@ public static class PropertyBag
     public static string Encode(IEnumerable<KeyValuePair<string, string>> properties)
     {
         ArgumentNullException.ThrowIfNull(properties);
-        var builder = new StringBuilder(128);
+
+        // Sent with every message: escaped straight into one buffer, so the only allocation is the result.
+        var bag = new DefaultInterpolatedStringHandler(0, 0, CultureInfo.InvariantCulture, stackalloc char[256]);
+        var first = true;
         foreach (var (key, value) in properties)
         {
-            if (builder.Length > 0)
+            if (!first)
             {
-                builder.Append('&');
+                bag.AppendLiteral("&");
             }
 
-            builder.Append(Uri.EscapeDataString(key)).Append('=').Append(Uri.EscapeDataString(value));
+            AppendEscaped(ref bag, key);
+            bag.AppendLiteral("=");
+            AppendEscaped(ref bag, value);
+            first = false;
         }
 
-        return builder.ToString();
+        return bag.ToStringAndClear();
+    }
+
+    static void AppendEscaped(ref DefaultInterpolatedStringHandler bag, string text)
+    {
+        // Escaping at most triples the length ('$' becomes "%24").
+        Span<char> escaped = text.Length <= 64 ? stackalloc char[192] : new char[text.Length * 3];
+        Uri.TryEscapeDataString(text, escaped, out var written);
+        bag.AppendFormatted((ReadOnlySpan<char>)escaped[..written]);
     }
 
     /// <summary>
