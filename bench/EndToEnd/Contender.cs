@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace EndToEnd;
 
 /// <summary>One program that delivers the benchmark's readings.</summary>
@@ -11,7 +13,32 @@ internal sealed record Contender(
     string FileName,
     IReadOnlyList<string> Arguments,
     IReadOnlyDictionary<string, string?> Environment,
-    string? StandardInputPath = null);
+    string? StandardInputPath = null)
+{
+    /// <summary>How to start it, with its output captured; under <paramref name="wrapper"/> (a program and its arguments, e.g. GNU time) when given.</summary>
+    public ProcessStartInfo StartInfo(params string[] wrapper)
+    {
+        string[] command = [.. wrapper, FileName, .. Arguments];
+        var start = new ProcessStartInfo(command[0])
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = StandardInputPath is not null,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var argument in command[1..])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (key, value) in Environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        return start;
+    }
+}
 
 /// <summary>What one run measured.</summary>
 /// <param name="Name">The contender.</param>

@@ -10,20 +10,10 @@ namespace EndToEnd;
 /// </summary>
 internal static class Footprint
 {
-    public static async Task RunAsync(Contender contender, Subscriber monitor, TimeSpan duration, TimeSpan every, string output)
+    public static async Task RunAsync(Contender contender, Subscriber subscriber, TimeSpan duration, TimeSpan every, string output)
     {
-        monitor.Drain();
-        var start = new ProcessStartInfo(contender.FileName) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in contender.Arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        foreach (var (key, value) in contender.Environment)
-        {
-            start.Environment[key] = value;
-        }
-
+        subscriber.Drain();
+        var start = contender.StartInfo();
         await using var samples = new StreamWriter(output) { AutoFlush = true };
         await samples.WriteLineAsync("# seconds rss_mb received");
         var clock = Stopwatch.StartNew();
@@ -33,7 +23,7 @@ internal static class Footprint
         while (clock.Elapsed < duration && !process.HasExited)
         {
             await Task.Delay(every);
-            received += monitor.Drain();
+            received += subscriber.Drain();
             var rss = ResidentMegabytes(process.Id);
             if (rss is null)
             {
@@ -52,7 +42,7 @@ internal static class Footprint
 
         await process.WaitForExitAsync();
         await logs;
-        received += monitor.Drain();
+        received += subscriber.Drain();
         var end = string.Create(CultureInfo.InvariantCulture, $"# after {clock.Elapsed.TotalSeconds:0} s: exit code {process.ExitCode}, {received} received");
         await samples.WriteLineAsync(end);
         Console.WriteLine(end);

@@ -19,7 +19,7 @@ Directory.CreateDirectory(results);
 
 using var pki = new TestPki(IotHub.Certificates.KeyType.EcdsaP256);
 await using var broker = await MosquittoBroker.StartAsync(pki, logPackets: Environment.GetEnvironmentVariable("BENCH_BROKER_LOG") == "all");
-await using var monitor = await Subscriber.StartAsync(pki, broker.Port);
+await using var subscriber = await Subscriber.StartAsync(pki, broker.Port);
 var port = broker.Port.ToString(CultureInfo.InvariantCulture);
 Console.WriteLine($"broker on 127.0.0.1:{port}; {count} messages per contender; TLS, X.509 client certificates, QoS 1");
 
@@ -30,31 +30,35 @@ if (footprint)
     {
         ["Telemetry__Interval"] = args[4],
     };
-    await Footprint.RunAsync(module with { Environment = environment }, monitor, TimeSpan.FromMinutes(double.Parse(args[6], CultureInfo.InvariantCulture)),
+    await Footprint.RunAsync(module with { Environment = environment }, subscriber, TimeSpan.FromMinutes(double.Parse(args[6], CultureInfo.InvariantCulture)),
         TimeSpan.FromSeconds(10), Path.GetFullPath(args[7]));
     return 0;
 }
 
 var moduleDll = Path.Combine(root, "modules", "EdgeSensorModule", "bin", "Release", "net10.0", "EdgeSensorModule.dll");
-var contenders = new List<Func<int, Contender>> { n => Module("EdgeSensorModule (JIT)", "dotnet", [moduleDll], n) };
+// Each contender by name, and how to make its run of n readings.
+var contenders = new List<(string Name, Func<string, int, Contender> Create)>
+{
+    ("EdgeSensorModule (JIT)", (name, n) => Module(name, "dotnet", [moduleDll], n)),
+};
 if (container is not null && File.Exists(container))
 {
     // What the container images run: self-contained, trimmed, ReadyToRun (modules/EdgeSensorModule/Dockerfile.*).
-    contenders.Add(n => Module("EdgeSensorModule (container build)", container, [], n));
+    contenders.Add(("EdgeSensorModule (container build)", (name, n) => Module(name, container, [], n)));
 }
 
 if (aot is not null && File.Exists(aot))
 {
-    contenders.Add(n => Module("EdgeSensorModule (Native AOT)", aot, [], n));
+    contenders.Add(("EdgeSensorModule (Native AOT)", (name, n) => Module(name, aot, [], n)));
 }
 
-contenders.Add(n => NodeSdk(1, n));
-contenders.Add(n => NodeSdk(100, n));
-contenders.Add(MosquittoPub);
+contenders.Add(("Node.js SDK, 1 in flight", (name, n) => NodeSdk(name, 1, n)));
+contenders.Add(("Node.js SDK, 100 in flight", (name, n) => NodeSdk(name, 100, n)));
+contenders.Add(("mosquitto_pub -l (C)", MosquittoPub));
 
 // Experiments: BENCH_ONLY="AOT;mosquitto" runs only the contenders whose names contain one of these.
 var only = (Environment.GetEnvironmentVariable("BENCH_ONLY") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries);
-var chosen = contenders.Where(c => only.Length == 0 || only.Any(o => c(1).Name.Contains(o, StringComparison.OrdinalIgnoreCase))).ToList();
+var chosen = contenders.Where(c => only.Length == 0 || only.Any(o => c.Name.Contains(o, StringComparison.OrdinalIgnoreCase))).ToList();
 
 // Rounds: every contender once per round, so a burst of load elsewhere on the machine hits all of them alike; the
 // table shows each contender's median round.
@@ -64,8 +68,8 @@ for (var round = 1; round <= rounds; round++)
 {
     for (var i = 0; i < chosen.Count; i++)
     {
-        await Runner.RunAsync(chosen[i](WarmUp), broker, monitor, WarmUp, timeout); // disk cache, first-run costs
-        var result = await Runner.RunAsync(chosen[i](count), broker, monitor, count, timeout);
+        await Runner.RunAsync(chosen[i].Create(chosen[i].Name, WarmUp), broker, subscriber, WarmUp, timeout); // disk cache, first-run costs
+        var result = await Runner.RunAsync(chosen[i].Create(chosen[i].Name, count), broker, subscriber, count, timeout);
         measured[i].Add(result);
         Console.WriteLine(
             $"round {round}: {result.Name}: {result.Throughput:0} msg/s, {result.CpuMicrosecondsPerMessage:0} us CPU/msg, {result.PeakRssMegabytes:0.0} MB peak RSS, first message after {result.FirstMessageSeconds * 1000:0} ms; broker {result.BrokerMicrosecondsPerMessage:0} us/msg, subscriber {result.SubscriberMicrosecondsPerMessage:0} us/msg");
@@ -105,28 +109,31 @@ Contender Module(string name, string fileName, string[] arguments, int n)
     return new Contender(name, fileName, arguments, environment);
 }
 
-Contender NodeSdk(int inFlight, int n)
+Contender NodeSdk(string name, int inFlight, int n)
 {
     var id = $"bench-node-{inFlight}";
     var device = pki.IssueDevice(id);
-    return new Contender($"Node.js SDK, {inFlight} in flight", "node",
+    return new Contender(name, "node",
         [Path.Combine(root, "tests", "HubSimulator.Tests", "node", "send-many.js"), $"localhost:{port}", id, device.FullChainPem, device.KeyPem, pki.ServerCaPem,
             n.ToString(CultureInfo.InvariantCulture), inFlight.ToString(CultureInfo.InvariantCulture)],
         new Dictionary<string, string?>());
 }
 
-Contender MosquittoPub(int n)
+Contender MosquittoPub(string name, int n)
 {
     const string id = "bench-mosquitto-pub";
     var device = pki.IssueDevice(id);
     var lines = Path.Combine(pki.Folder, $"readings-{n}.jsonl");
-    File.WriteAllLines(lines, Enumerable.Range(0, n).Select(i => string.Create(CultureInfo.InvariantCulture,
-        $$"""{"deviceId":"{{id}}","messageId":{{i}},"temperature":{{20 + (i % 150 / 10.0)}},"humidity":{{60 + (i % 200 / 10.0)}},"timestamp":"2026-11-29T03:00:00Z"}""")));
+    if (!File.Exists(lines)) // the same n readings every round
+    {
+        File.WriteAllLines(lines, Enumerable.Range(0, n).Select(i => string.Create(CultureInfo.InvariantCulture,
+            $$"""{"deviceId":"{{id}}","messageId":{{i}},"temperature":{{20 + (i % 150 / 10.0)}},"humidity":{{60 + (i % 200 / 10.0)}},"timestamp":"2026-11-29T03:00:00Z"}""")));
+    }
 
     // A fixed property bag: mosquitto_pub sends one topic for every line.
     var shape = new HubMessage("mosquitto-pub", null, TelemetryContract.ContentType, TelemetryContract.ContentEncoding,
         [new(TelemetryContract.TemperatureAlertProperty, "false")], ReadOnlyMemory<byte>.Empty);
-    return new Contender("mosquitto_pub -l (C)", RequiredTool.Find("mosquitto_pub", "apt-get install -y mosquitto-clients"),
+    return new Contender(name, RequiredTool.Find("mosquitto_pub", "apt-get install -y mosquitto-clients"),
         ["-h", "localhost", "-p", port, "-q", "1", "-i", id, "--cafile", pki.ServerCaPem, "--cert", device.FullChainPem, "--key", device.KeyPem,
             "-t", MqttTelemetry.Topic(id, shape), "-l"],
         new Dictionary<string, string?>(), lines);

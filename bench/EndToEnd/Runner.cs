@@ -7,29 +7,13 @@ namespace EndToEnd;
 /// <summary>Runs a contender under GNU time while a subscriber counts its messages at the broker.</summary>
 internal static class Runner
 {
-    public static async Task<RunResult> RunAsync(Contender contender, MosquittoBroker broker, Subscriber monitor, int count, TimeSpan timeout)
+    public static async Task<RunResult> RunAsync(Contender contender, MosquittoBroker broker, Subscriber subscriber, int count, TimeSpan timeout)
     {
-        monitor.Drain();
+        subscriber.Drain();
         var brokerCpu = broker.ProcessorTime;
-        var subscriberCpu = monitor.ProcessorTime;
+        var subscriberCpu = subscriber.ProcessorTime;
         var timeFile = Path.GetTempFileName();
-        var start = new ProcessStartInfo("/usr/bin/time")
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = contender.StandardInputPath is not null,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var argument in (string[])["-f", "%e %U %S %M", "-o", timeFile, contender.FileName, .. contender.Arguments])
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        foreach (var (key, value) in contender.Environment)
-        {
-            start.Environment[key] = value;
-        }
-
+        var start = contender.StartInfo("/usr/bin/time", "-f", "%e %U %S %M", "-o", timeFile);
         var clock = Stopwatch.StartNew();
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"{contender.Name} did not start.");
         var output = process.StandardOutput.ReadToEndAsync();
@@ -49,9 +33,9 @@ internal static class Runner
         TimeSpan firstAt;
         try
         {
-            await monitor.WaitForAsync(1, timeout);
+            await subscriber.WaitForAsync(1, timeout);
             firstAt = clock.Elapsed;
-            await monitor.WaitForAsync(count - 1, timeout);
+            await subscriber.WaitForAsync(count - 1, timeout);
         }
         catch (TimeoutException ex)
         {
@@ -69,8 +53,8 @@ internal static class Runner
         }
 
         brokerCpu = broker.ProcessorTime - brokerCpu;
-        subscriberCpu = monitor.ProcessorTime - subscriberCpu;
-        var extra = monitor.Drain();
+        subscriberCpu = subscriber.ProcessorTime - subscriberCpu;
+        var extra = subscriber.Drain();
         if (extra > 0)
         {
             throw new InvalidOperationException($"{contender.Name}: {extra} messages beyond the {count} sent (duplicates).");
