@@ -3,7 +3,7 @@ using EdgeSensorModule.Alerts;
 using EdgeSensorModule.Configuration;
 using EdgeSensorModule.Outbox;
 using EdgeSensorModule.Sensors;
-using EdgeSensorModule.Telemetry;
+using EdgeSensorModule.Sampling;
 using IotHub.Protocol;
 using Microsoft.Extensions.Options;
 

@@ -3,7 +3,7 @@ using BenchmarkDotNet.Attributes;
 using EdgeSensorModule.Configuration;
 using EdgeSensorModule.Outbox;
 using EdgeSensorModule.Sensors;
-using EdgeSensorModule.Telemetry;
+using EdgeSensorModule.Sampling;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EdgeSensorModule.Benchmarks;

@@ -2,7 +2,7 @@ using System.Globalization;
 using HubSimulator.Demo;
 using HubSimulator.Hosting;
 using HubSimulator.Registry;
-using HubSimulator.Telemetry;
+using HubSimulator.Messages;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -33,7 +33,7 @@ public sealed class SimulatorFixture : IAsyncLifetime
 
     public DeviceRegistry Registry => app.Services.GetRequiredService<DeviceRegistry>();
 
-    public TelemetryStore Telemetry => app.Services.GetRequiredService<TelemetryStore>();
+    public MessageStore Telemetry => app.Services.GetRequiredService<MessageStore>();
 
     public async Task InitializeAsync()
     {

@@ -1,10 +1,11 @@
 using System.Globalization;
 using EdgeSensorModule.Alerts;
 using EdgeSensorModule.Configuration;
-using EdgeSensorModule.IotHub;
+using EdgeSensorModule.HubConnection;
 using EdgeSensorModule.Outbox;
 using EdgeSensorModule.Sensors;
-using EdgeSensorModule.Telemetry;
+using EdgeSensorModule.Sampling;
+using EdgeSensorModule.Delivery;
 using IotHub.Certificates;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using HubSimulator.Cloud;
 using HubSimulator.Registry;
-using HubSimulator.Telemetry;
+using HubSimulator.Messages;
 using IotHub.Protocol;
 using IotHub.Protocol.Telemetry;
 using Microsoft.AspNetCore.Builder;
@@ -30,8 +30,8 @@ public static class AdminEndpoints
         app.MapPost("/devices", (AddDeviceRequest request, DeviceRegistry registry) =>
             Guard(() => Results.Created($"/devices/{request.DeviceId}",
                 registry.AddDevice(request.DeviceId, request.Authentication, request.PrimaryThumbprint, request.SecondaryThumbprint))));
-        app.MapGet("/devices/{id}/messages", (string id, TelemetryStore telemetry) => telemetry.For(id));
-        app.MapGet("/messages", (TelemetryStore telemetry) => telemetry.For(null));
+        app.MapGet("/devices/{id}/messages", (string id, MessageStore telemetry) => telemetry.For(id));
+        app.MapGet("/messages", (MessageStore telemetry) => telemetry.For(null));
 
         app.MapGet("/devices/{id}/twin", (string id, DeviceRegistry registry, TwinStore twins) =>
             Known(registry, id) ?? Results.Ok(twins.Get(id)));

@@ -3,7 +3,7 @@ using System.Net;
 using System.Security.Authentication;
 using HubSimulator.Cloud;
 using HubSimulator.Hosting;
-using HubSimulator.Telemetry;
+using HubSimulator.Messages;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -6,7 +6,7 @@ using EdgeSensorModule.Hosting;
 using HubSimulator.Cli;
 using HubSimulator.Hosting;
 using HubSimulator.Registry;
-using HubSimulator.Telemetry;
+using HubSimulator.Messages;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -74,7 +74,7 @@ public static class DemoCommand
         registry.AddDevice(DeviceId, DeviceAuthentication.CaSigned);
 
         Step(output, 5, $"running the module (fake sensor, {count} readings, alert above {Threshold} °C); as the hub receives them:");
-        var store = hub.Services.GetRequiredService<TelemetryStore>();
+        var store = hub.Services.GetRequiredService<MessageStore>();
         var outbox = Path.GetFullPath(Path.Combine(folder, "outbox"));
         if (Directory.Exists(outbox))
         {
@@ -131,7 +131,7 @@ public static class DemoCommand
             ["Outbox:Path"] = outbox,
         });
         builder.Logging.AddSimpleConsole(console => console.SingleLine = true).SetMinimumLevel(LogLevel.Warning)
-            .AddFilter("EdgeSensorModule.IotHub.MqttHubClient", LogLevel.Error); // its own clean disconnect at the end logs a warning
+            .AddFilter("EdgeSensorModule.HubConnection.MqttHubClient", LogLevel.Error); // its own clean disconnect at the end logs a warning
         builder.AddEdgeSensorModule();
         return builder.Build();
     }

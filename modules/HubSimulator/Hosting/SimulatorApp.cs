@@ -3,7 +3,7 @@ using HubSimulator.Admin;
 using HubSimulator.Broker;
 using HubSimulator.Cloud;
 using HubSimulator.Registry;
-using HubSimulator.Telemetry;
+using HubSimulator.Messages;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -56,7 +56,7 @@ public static class SimulatorApp
     {
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(provider => new DeviceRegistry(Options(provider).StateFile));
-        services.AddSingleton(provider => new TelemetryStore(Options(provider).ResolvedMessagesFile));
+        services.AddSingleton(provider => new MessageStore(Options(provider).ResolvedMessagesFile));
         services.AddSingleton<TwinStore>();
         services.AddSingleton<DeviceLink>();
         services.AddSingleton<MethodCalls>();

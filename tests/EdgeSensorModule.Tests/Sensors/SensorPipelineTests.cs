@@ -2,7 +2,7 @@ using System.Text;
 using EdgeSensorModule.Alerts;
 using EdgeSensorModule.Configuration;
 using EdgeSensorModule.Sensors;
-using EdgeSensorModule.Telemetry;
+using EdgeSensorModule.Sampling;
 using EdgeSensorModule.Tests.Outbox;
 using EdgeSensorModule.Tests.Sensors.Emulators;
 using IotHub.Protocol.Telemetry;

@@ -3,7 +3,7 @@ using System.Runtime.ExceptionServices;
 using EdgeSensorModule.Configuration;
 using EdgeSensorModule.Sensors.Drivers;
 using EdgeSensorModule.Sensors.I2c;
-using EdgeSensorModule.Telemetry;
+using EdgeSensorModule.Retry;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeSensorModule.Sensors.Resilience;

@@ -1,6 +1,6 @@
 using IotHub.Protocol;
 
-namespace EdgeSensorModule.IotHub;
+namespace EdgeSensorModule.HubConnection;
 
 /// <summary>
 /// A device's connection to IoT Hub or an IoT Edge gateway. One owner drives it: connect, send, and connect again

@@ -1,4 +1,4 @@
-namespace EdgeSensorModule.IotHub;
+namespace EdgeSensorModule.HubConnection;
 
 /// <summary>What went wrong talking to IoT Hub; decides whether and how soon to retry.</summary>
 public enum HubErrorCode

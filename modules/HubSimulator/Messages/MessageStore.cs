@@ -1,13 +1,13 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace HubSimulator.Telemetry;
+namespace HubSimulator.Messages;
 
 /// <summary>
 /// Every message the hub received, per device, in memory; optionally appended as JSON lines to a file. Waiters (the
 /// demo, tests) are woken on each new message.
 /// </summary>
-public sealed class TelemetryStore
+public sealed class MessageStore
 {
     static readonly JsonSerializerOptions LineJson = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 
@@ -17,7 +17,7 @@ public sealed class TelemetryStore
     TaskCompletionSource changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Creates the store; <paramref name="file"/> receives one JSON object per line when set.</summary>
-    public TelemetryStore(string? file = null)
+    public MessageStore(string? file = null)
     {
         this.file = string.IsNullOrWhiteSpace(file) ? null : file;
         if (this.file is not null && Path.GetDirectoryName(Path.GetFullPath(this.file)) is { } folder)

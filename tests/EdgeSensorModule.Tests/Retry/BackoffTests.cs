@@ -1,6 +1,6 @@
-using EdgeSensorModule.Telemetry;
+using EdgeSensorModule.Retry;
 
-namespace EdgeSensorModule.Tests.Telemetry;
+namespace EdgeSensorModule.Tests.Retry;
 
 public class BackoffTests
 {

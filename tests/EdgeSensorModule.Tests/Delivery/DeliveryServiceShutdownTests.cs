@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using EdgeSensorModule.Configuration;
-using EdgeSensorModule.IotHub;
-using EdgeSensorModule.Telemetry;
+using EdgeSensorModule.HubConnection;
+using EdgeSensorModule.Delivery;
 using EdgeSensorModule.Tests.Outbox;
 using IotHub.Certificates;
 using IotHub.Protocol;
@@ -9,7 +9,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
-namespace EdgeSensorModule.Tests.Telemetry;
+namespace EdgeSensorModule.Tests.Delivery;
 
 /// <summary>
 /// Shutdown of the delivery loop against a hub whose acknowledgements the test controls (the network edge is the

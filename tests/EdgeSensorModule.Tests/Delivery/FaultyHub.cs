@@ -2,7 +2,7 @@ using System.Diagnostics;
 using IotHub.Protocol.Telemetry;
 using TestInfrastructure;
 
-namespace EdgeSensorModule.Tests.Telemetry;
+namespace EdgeSensorModule.Tests.Delivery;
 
 /// <summary>
 /// A hub that fails like real ones: a TLS mosquitto that can crash (SIGKILL) and come back on the same port, with the

@@ -4,7 +4,7 @@ using System.Text.Json;
 using IotHub.Protocol;
 using IotHub.Protocol.Telemetry;
 
-namespace HubSimulator.Telemetry;
+namespace HubSimulator.Messages;
 
 /// <summary>A device-to-cloud message as the hub received and decoded it.</summary>
 /// <param name="DeviceId">The sending device.</param>

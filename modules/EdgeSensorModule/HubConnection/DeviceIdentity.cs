@@ -2,7 +2,7 @@ using System.Security.Cryptography.X509Certificates;
 using EdgeSensorModule.Configuration;
 using IotHub.Certificates;
 
-namespace EdgeSensorModule.IotHub;
+namespace EdgeSensorModule.HubConnection;
 
 /// <summary>The server CAs the device trusts; null anchors mean the operating system's store.</summary>
 /// <param name="Anchors">CA certificates from <c>Device__TrustBundlePath</c>, or null.</param>

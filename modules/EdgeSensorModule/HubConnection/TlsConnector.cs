@@ -6,7 +6,7 @@ using System.Security.Cryptography.X509Certificates;
 using IotHub.Certificates;
 using MQTTnet.Channel;
 
-namespace EdgeSensorModule.IotHub;
+namespace EdgeSensorModule.HubConnection;
 
 /// <summary>
 /// Opens the TCP connection and the mutual-TLS session for a device. It exists because .NET's SslStream sends only

@@ -1,6 +1,6 @@
-using EdgeSensorModule.IotHub;
+using EdgeSensorModule.HubConnection;
 
-namespace EdgeSensorModule.Tests.IotHub;
+namespace EdgeSensorModule.Tests.HubConnection;
 
 /// <summary>
 /// The write queue in front of the TLS stream, over an inner stream whose writes the test holds: packets written

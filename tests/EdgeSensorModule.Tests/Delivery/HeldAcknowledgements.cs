@@ -1,7 +1,7 @@
-using EdgeSensorModule.IotHub;
+using EdgeSensorModule.HubConnection;
 using IotHub.Protocol;
 
-namespace EdgeSensorModule.Tests.Telemetry;
+namespace EdgeSensorModule.Tests.Delivery;
 
 /// <summary>A connected hub that acknowledges only when told to; sends honour cancellation like the real client.</summary>
 internal sealed class HeldAcknowledgements : IHubClient

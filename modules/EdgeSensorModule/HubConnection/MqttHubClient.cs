@@ -10,7 +10,7 @@ using MQTTnet.Exceptions;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
 
-namespace EdgeSensorModule.IotHub;
+namespace EdgeSensorModule.HubConnection;
 
 /// <summary>
 /// IoT Hub's MQTT 3.1.1 device protocol on MQTTnet, as the official SDKs speak it: client id = device id, username

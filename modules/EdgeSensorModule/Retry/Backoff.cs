@@ -1,4 +1,4 @@
-namespace EdgeSensorModule.Telemetry;
+namespace EdgeSensorModule.Retry;
 
 /// <summary>Capped exponential backoff with full jitter (AWS architecture blog, "Exponential Backoff And Jitter").</summary>
 public sealed class Backoff(TimeSpan initial, TimeSpan cap, Random? random = null)

@@ -1,11 +1,11 @@
 using EdgeSensorModule.Configuration;
-using EdgeSensorModule.Telemetry;
+using EdgeSensorModule.Delivery;
 using EdgeSensorModule.Tests.Outbox;
 using IotHub.Certificates;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
-namespace EdgeSensorModule.Tests.Telemetry;
+namespace EdgeSensorModule.Tests.Delivery;
 
 /// <summary>
 /// The sliding window against a hub whose acknowledgements the test controls: every PUBACK is answered with a PUBLISH

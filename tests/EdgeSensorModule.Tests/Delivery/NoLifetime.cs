@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Hosting;
 
-namespace EdgeSensorModule.Tests.Telemetry;
+namespace EdgeSensorModule.Tests.Delivery;
 
 /// <summary>A host lifetime whose stop request the test ignores.</summary>
 internal sealed class NoLifetime : IHostApplicationLifetime

@@ -1,14 +1,15 @@
 using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
 using EdgeSensorModule.Configuration;
-using EdgeSensorModule.IotHub;
+using EdgeSensorModule.HubConnection;
 using EdgeSensorModule.Outbox;
+using EdgeSensorModule.Retry;
 using IotHub.Certificates;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace EdgeSensorModule.Telemetry;
+namespace EdgeSensorModule.Delivery;
 
 /// <summary>
 /// The one owner of the hub connection: a supervised loop that connects, sends what the outbox holds (up to

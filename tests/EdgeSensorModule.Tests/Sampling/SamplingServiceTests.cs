@@ -1,12 +1,12 @@
 using EdgeSensorModule.Alerts;
 using EdgeSensorModule.Configuration;
 using EdgeSensorModule.Sensors;
-using EdgeSensorModule.Telemetry;
+using EdgeSensorModule.Sampling;
 using EdgeSensorModule.Tests.Outbox;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace EdgeSensorModule.Tests.Telemetry;
+namespace EdgeSensorModule.Tests.Sampling;
 
 public class SamplingServiceTests
 {

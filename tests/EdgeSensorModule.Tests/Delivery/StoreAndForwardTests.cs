@@ -5,7 +5,7 @@ using IotHub.Protocol;
 using TestInfrastructure;
 using Xunit.Abstractions;
 
-namespace EdgeSensorModule.Tests.Telemetry;
+namespace EdgeSensorModule.Tests.Delivery;
 
 /// <summary>
 /// The module process against a real TLS mosquitto that crashes, a link that breaks, a full outbox and a full disk:

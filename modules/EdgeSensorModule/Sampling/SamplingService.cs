@@ -6,7 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace EdgeSensorModule.Telemetry;
+namespace EdgeSensorModule.Sampling;
 
 /// <summary>
 /// Reads the sensor every <c>Telemetry__Interval</c>, applies the alert and appends each reading to the outbox.

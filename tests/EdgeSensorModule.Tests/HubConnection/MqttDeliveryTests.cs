@@ -4,7 +4,7 @@ using IotHub.Protocol;
 using IotHub.Protocol.Telemetry;
 using TestInfrastructure;
 
-namespace EdgeSensorModule.Tests.IotHub;
+namespace EdgeSensorModule.Tests.HubConnection;
 
 /// <summary>The module process against a real TLS mosquitto configured like IoT Hub's MQTT endpoint.</summary>
 public sealed class MqttDeliveryTests(BrokerFixture fixture) : IClassFixture<BrokerFixture>

@@ -1,6 +1,6 @@
 using System.IO.Pipelines;
 
-namespace EdgeSensorModule.IotHub;
+namespace EdgeSensorModule.HubConnection;
 
 /// <summary>
 /// The TLS stream as MQTTnet sees it: reads pass through; a write is copied into a queue and returns, and one pump

@@ -2,7 +2,7 @@ using EdgeSensorModule.Outbox;
 using EdgeSensorModule.Sensors;
 using IotHub.Protocol.Telemetry;
 
-namespace EdgeSensorModule.Telemetry;
+namespace EdgeSensorModule.Sampling;
 
 /// <summary>Turns a sensor reading into the message the hub receives (the contract is <see cref="TelemetryContract"/>).</summary>
 public static class ReadingMessage
