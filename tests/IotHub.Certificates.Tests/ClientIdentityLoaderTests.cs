@@ -14,23 +14,28 @@ public sealed class ClientIdentityLoaderTests : IDisposable
     static ClientIdentity Load(string certificate, string? password = null, string? key = null) =>
         ClientIdentityLoader.Load(certificate, password, key, CertificateSettingNames.Device);
 
-    [Fact]
-    public void Load_PfxWithPassword_GivesLeafWithKeyAndIntermediate()
-    {
-        using var identity = Load(device.Pfx, TestPki.PfxPassword);
+    /// <summary>The two forms a user configures: a PFX with its password, or a full-chain PEM with its key file.</summary>
+    ClientIdentity LoadAs(string form) => form == "pfx"
+        ? Load(device.Pfx, TestPki.PfxPassword)
+        : Load(device.FullChainPem, key: device.KeyPem);
 
-        Assert.True(identity.Certificate.HasPrivateKey);
-        Assert.Equal("dev1", identity.CommonName);
-        Assert.Equal(pki.IntermediateCa.Thumbprint, Assert.Single(identity.Chain).Thumbprint);
+    [Theory]
+    [InlineData("pfx")]
+    [InlineData("pem")]
+    public void Load_EitherForm_GivesTheLeafWithItsKey(string form)
+    {
+        using var identity = LoadAs(form);
+
+        Assert.Equal((device.Certificate.Thumbprint, true), (identity.Certificate.Thumbprint, identity.Certificate.HasPrivateKey));
     }
 
-    [Fact]
-    public void Load_PemChainAndKey_GivesLeafWithKeyAndIntermediate()
+    [Theory]
+    [InlineData("pfx")]
+    [InlineData("pem")]
+    public void Load_EitherForm_GivesTheIntermediateAsTheChain(string form)
     {
-        using var identity = Load(device.FullChainPem, key: device.KeyPem);
+        using var identity = LoadAs(form);
 
-        Assert.True(identity.Certificate.HasPrivateKey);
-        Assert.Equal(device.Certificate.Thumbprint, identity.Certificate.Thumbprint);
         Assert.Equal(pki.IntermediateCa.Thumbprint, Assert.Single(identity.Chain).Thumbprint);
     }
 
@@ -125,6 +130,94 @@ public sealed class ClientIdentityLoaderTests : IDisposable
         var error = Assert.Throws<CertificateException>(() => Load(device.FullChainPem, key: device.CertificatePem));
 
         Assert.Contains("holds no PEM PRIVATE KEY block", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_Device_IsRefusedAsNotARegularFile()
+    {
+        var error = Assert.Throws<CertificateException>(() => Load("/dev/zero"));
+
+        Assert.Equal("Device__CertificatePath: '/dev/zero' is not a regular file (a device or pipe); set it to the certificate or key file.", error.Message);
+    }
+
+    [Fact]
+    public void Load_FileBeyondOneMegabyte_IsRefusedWithoutReadingIt()
+    {
+        var large = pki.Write("large.pem", new string('A', (1024 * 1024) + 1));
+
+        var error = Assert.Throws<CertificateException>(() => Load(large));
+
+        Assert.Equal($"Device__CertificatePath: '{large}' holds 1048577 bytes, more than a certificate or key file can (1 MB); set it to the certificate or key file.", error.Message);
+    }
+
+    [Fact]
+    public void Load_PfxWithAPrivateKeyPath_SaysThePfxCarriesItsKey()
+    {
+        var error = Assert.Throws<CertificateException>(() => Load(device.Pfx, TestPki.PfxPassword, device.KeyPem));
+
+        Assert.StartsWith($"Device__PrivateKeyPath: '{device.KeyPem}' is set, but '{device.Pfx}' is a PFX, which carries its own key", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("pfx")]
+    [InlineData("pem")]
+    public void Load_IntermediateCaAsTheDevice_IsRefused(string form)
+    {
+        var ca = pki.WriteDevice("ca-dev", pki.Own(CertificateFactory.CreateIntermediateCa(pki.RootCa, "ca-dev")), []);
+
+        var error = Assert.Throws<CertificateException>(() => form == "pfx" ? Load(ca.Pfx, TestPki.PfxPassword) : Load(ca.FullChainPem, key: ca.KeyPem));
+
+        Assert.StartsWith("Device__CertificatePath: the certificate 'CN=ca-dev' is a CA certificate (basic constraints CA:true), not a device certificate", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_SelfSignedDevice_IsAccepted()
+    {
+        var selfSigned = pki.WriteDevice("self", pki.Own(CertificateFactory.CreateSelfSignedDevice("self")), []);
+
+        using var identity = Load(selfSigned.Pfx, TestPki.PfxPassword);
+
+        Assert.Equal("self", identity.CommonName);
+    }
+
+    [Fact]
+    public void Load_LegacyEncryptedPemKey_SaysHowToConvertIt()
+    {
+        var legacy = Path.Combine(pki.Folder, "legacy.key.pem");
+        Openssl("pkey", "-in", device.KeyPem, "-traditional", "-aes256", "-passout", "pass:" + TestPki.PfxPassword, "-out", legacy);
+
+        var error = Assert.Throws<CertificateException>(() => Load(device.FullChainPem, TestPki.PfxPassword, legacy));
+
+        Assert.StartsWith($"Device__PrivateKeyPath: the private key '{legacy}' is encrypted in OpenSSL's legacy format (Proc-Type: 4,ENCRYPTED), which is not supported; "
+            + $"convert it to encrypted PKCS#8: openssl pkcs8 -topk8 -in '{legacy}' -out device.key.pem", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_EncryptedPkcs8PemKeyWithItsPassword_Works()
+    {
+        var encrypted = Path.Combine(pki.Folder, "encrypted.key.pem");
+        Openssl("pkcs8", "-topk8", "-in", device.KeyPem, "-passout", "pass:" + TestPki.PfxPassword, "-out", encrypted);
+
+        using var identity = Load(device.FullChainPem, TestPki.PfxPassword, encrypted);
+
+        Assert.True(identity.Certificate.HasPrivateKey);
+    }
+
+    /// <summary>Pins what <see cref="ClientIdentityLoader"/> classifies a wrong PFX password by: the runtime's HResult, not its wording.</summary>
+    [Fact]
+    public void LoadPkcs12_WrongPassword_FailsWithTheInvalidPasswordHResult()
+    {
+        var error = Assert.ThrowsAny<System.Security.Cryptography.CryptographicException>(() =>
+            X509CertificateLoader.LoadPkcs12Collection(File.ReadAllBytes(device.Pfx), "wrong", X509KeyStorageFlags.EphemeralKeySet));
+
+        Assert.Equal(ClientIdentityLoader.InvalidPasswordHResult, error.HResult);
+    }
+
+    static void Openssl(params string[] arguments)
+    {
+        using var process = System.Diagnostics.Process.Start(RequiredTool.Find("openssl", "apt-get install -y openssl"), arguments);
+        process.WaitForExit();
+        Assert.Equal(0, process.ExitCode);
     }
 
     public void Dispose() => pki.Dispose();

@@ -29,11 +29,7 @@ public static partial class ModuleHost
         var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeSensorModule");
         try
         {
-            CheckSetup(host.Services);
-            foreach (var check in host.Services.GetServices<IStartupCheck>())
-            {
-                await check.RunAsync(CancellationToken.None);
-            }
+            await CheckSetupAsync(host.Services);
 
             await host.RunAsync();
             return Environment.ExitCode;
@@ -52,13 +48,17 @@ public static partial class ModuleHost
     }
 
     /// <summary>
-    /// Validates every option and builds the services before the host starts, so a setup mistake is reported here
-    /// as one line instead of by the host's own "Hosting failed to start" error with its stack trace.
+    /// Validates every option and runs the startup checks (sensor, identity, trust bundle, outbox) before the host
+    /// starts, so a setup mistake is reported here as one line instead of by the host's own "Hosting failed to start"
+    /// error with its stack trace.
     /// </summary>
-    static void CheckSetup(IServiceProvider services)
+    static async Task CheckSetupAsync(IServiceProvider services)
     {
         services.GetService<IStartupValidator>()?.Validate();
-        _ = services.GetServices<IHostedService>().ToList();
+        foreach (var check in services.GetServices<IStartupCheck>())
+        {
+            await check.RunAsync(CancellationToken.None);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "{Line}")]
