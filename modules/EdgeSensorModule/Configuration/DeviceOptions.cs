@@ -46,7 +46,7 @@ public sealed class DeviceOptions : IParsedOptions
     /// <summary>A file whose first line is the password (a mounted secret).</summary>
     public string? CertificatePasswordFile { get; set; }
 
-    /// <summary>PEM private key when the certificate is PEM.</summary>
+    /// <summary>PEM private key when the certificate is PEM; refused with a PFX, which carries its key.</summary>
     public string? PrivateKeyPath { get; set; }
 
     /// <summary>PEM CA certificates trusted for the server; the OS store when null.</summary>
