@@ -12,7 +12,7 @@ public static class ExitCodes
     /// <summary>Ran to completion, or stopped by a signal.</summary>
     public const int Success = 0;
 
-    /// <summary>Something unexpected; the log says what.</summary>
+    /// <summary>Something unexpected, such as a service that crashed; the log says what.</summary>
     public const int Failure = 1;
 
     /// <summary>A setting, certificate or key is wrong; the log's one line says which and how to fix it.</summary>
@@ -32,7 +32,8 @@ public static partial class ModuleHost
             await CheckSetupAsync(host.Services);
 
             await host.RunAsync();
-            return Environment.ExitCode;
+            // The host has logged a crashed service and stopped; without this the process would exit 0.
+            return Crashed(host.Services) ? ExitCodes.Failure : Environment.ExitCode;
         }
         catch (Exception ex) when (StartupError.Describe(ex) is { } line)
         {
@@ -60,6 +61,9 @@ public static partial class ModuleHost
             await check.RunAsync(CancellationToken.None);
         }
     }
+
+    static bool Crashed(IServiceProvider services) =>
+        services.GetServices<IHostedService>().OfType<BackgroundService>().Any(service => service.ExecuteTask is { IsFaulted: true });
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "{Line}")]
     private static partial void LogSetupError(ILogger logger, Exception? exception, string line);
