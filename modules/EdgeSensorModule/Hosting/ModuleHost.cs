@@ -31,7 +31,9 @@ public static partial class ModuleHost
         {
             await CheckSetupAsync(host.Services);
 
-            await host.RunAsync();
+            // Not RunAsync: it disposes the services, and their outcome is read below.
+            await host.StartAsync();
+            await host.WaitForShutdownAsync();
             // The host has logged a crashed service and stopped; without this the process would exit 0.
             return Crashed(host.Services) ? ExitCodes.Failure : Environment.ExitCode;
         }
