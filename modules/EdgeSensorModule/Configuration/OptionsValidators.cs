@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Globalization;
 using Microsoft.Extensions.Options;
 
 namespace EdgeSensorModule.Configuration;
@@ -5,6 +7,8 @@ namespace EdgeSensorModule.Configuration;
 /// <summary>Checks <see cref="DeviceOptions"/>; each failure names the environment variable and the fix.</summary>
 internal sealed class DeviceOptionsValidator : IValidateOptions<DeviceOptions>
 {
+    static readonly SearchValues<char> NotInAHostName = SearchValues.Create(":/?#@ \t");
+
     public ValidateOptionsResult Validate(string? name, DeviceOptions options)
     {
         var failures = new List<string>();
@@ -43,21 +47,31 @@ internal sealed class DeviceOptionsValidator : IValidateOptions<DeviceOptions>
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
-    /// <summary>A host name only: users paste URLs (<c>mqtts://hub</c>) and endpoints (<c>host:8883</c>).</summary>
+    /// <summary>
+    /// A host name or IP address only: users paste URLs (<c>mqtts://hub</c>) and endpoints (<c>host:8883</c>). Lenient
+    /// otherwise (an underscore in a LAN gateway's name is not IoT Hub's business).
+    /// </summary>
     static IEnumerable<string> HostNameProblems(string setting, string? value)
     {
-        if (string.IsNullOrWhiteSpace(value) || Uri.CheckHostName(value) is UriHostNameType.Dns or UriHostNameType.IPv4 or UriHostNameType.IPv6)
+        if (string.IsNullOrWhiteSpace(value) || Uri.CheckHostName(value) is UriHostNameType.IPv6)
         {
             yield break;
         }
 
         var scheme = value.IndexOf("://", StringComparison.Ordinal);
         var port = value.LastIndexOf(':');
-        yield return scheme > 0
-            ? $"{setting} '{value}' is a URL: give the host name only, without '{value[..(scheme + 3)]}' (the transport is Device__Transport, the port Device__Port)."
-            : port > 0 && int.TryParse(value.AsSpan(port + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number)
-                ? $"{setting} '{value}' carries a port: set {setting}={value[..port]} and Device__Port={number}."
-                : $"{setting} '{value}' is not a host name: use e.g. myhub.azure-devices.net (no scheme, port or path).";
+        if (scheme > 0)
+        {
+            yield return $"{setting} '{value}' is a URL: give the host name only, without '{value[..(scheme + 3)]}' (the transport is Device__Transport, the port Device__Port).";
+        }
+        else if (port > 0 && int.TryParse(value.AsSpan(port + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var number))
+        {
+            yield return $"{setting} '{value}' carries a port: set {setting}={value[..port]} and Device__Port={number}.";
+        }
+        else if (value.AsSpan().IndexOfAny(NotInAHostName) >= 0)
+        {
+            yield return $"{setting} '{value}' is not a host name: use e.g. myhub.azure-devices.net (no scheme, port or path).";
+        }
     }
 }
 
