@@ -180,16 +180,47 @@ public sealed class ClientIdentityLoaderTests : IDisposable
         Assert.Equal("self", identity.CommonName);
     }
 
-    [Fact]
-    public void Load_LegacyEncryptedPemKey_SaysHowToConvertIt()
+    /// <summary>A key encrypted the way <c>openssl ... -traditional</c> writes it (Proc-Type: 4,ENCRYPTED) with <paramref name="cipher"/>.</summary>
+    static string LegacyEncrypted(TestPki pki, DeviceFiles files, string cipher)
     {
-        var legacy = Path.Combine(pki.Folder, "legacy.key.pem");
-        Openssl("pkey", "-in", device.KeyPem, "-traditional", "-aes256", "-passout", "pass:" + TestPki.PfxPassword, "-out", legacy);
+        var legacy = Path.Combine(pki.Folder, $"legacy{cipher}.key.pem");
+        Openssl("pkey", "-in", files.KeyPem, "-traditional", cipher, "-passout", "pass:" + TestPki.PfxPassword, "-out", legacy);
+        Assert.Contains("Proc-Type: 4,ENCRYPTED", File.ReadAllText(legacy), StringComparison.Ordinal);
+        return legacy;
+    }
 
-        var error = Assert.Throws<CertificateException>(() => Load(device.FullChainPem, TestPki.PfxPassword, legacy));
+    [Theory]
+    [InlineData(KeyType.EcdsaP256, "-aes256")]
+    [InlineData(KeyType.EcdsaP256, "-des3")]
+    [InlineData(KeyType.Rsa2048, "-aes128")]
+    public void Load_LegacyEncryptedPemKeyWithItsPassword_Works(KeyType keyType, string cipher)
+    {
+        using var keyPki = new TestPki(keyType);
+        var files = keyPki.IssueDevice("legacy1");
 
-        Assert.StartsWith($"Device__PrivateKeyPath: the private key '{legacy}' is encrypted in OpenSSL's legacy format (Proc-Type: 4,ENCRYPTED), which is not supported; "
-            + $"convert it to encrypted PKCS#8: openssl pkcs8 -topk8 -in '{legacy}' -out device.key.pem", error.Message, StringComparison.Ordinal);
+        using var identity = Load(files.FullChainPem, TestPki.PfxPassword, LegacyEncrypted(keyPki, files, cipher));
+
+        Assert.Equal((files.Certificate.Thumbprint, true), (identity.Certificate.Thumbprint, identity.Certificate.HasPrivateKey));
+    }
+
+    [Fact]
+    public void Load_LegacyEncryptedPemKeyWithAWrongPassword_NamesThePasswordSetting()
+    {
+        var legacy = LegacyEncrypted(pki, device, "-aes256");
+
+        var error = Assert.Throws<CertificateException>(() => Load(device.FullChainPem, "wrong-secret", legacy));
+
+        Assert.Equal($"Device__CertificatePassword: the password does not decrypt the private key '{legacy}'.", error.Message);
+    }
+
+    [Fact]
+    public void Load_LegacyEncryptedPemKeyWithoutPassword_AsksForIt()
+    {
+        var legacy = LegacyEncrypted(pki, device, "-aes256");
+
+        var error = Assert.Throws<CertificateException>(() => Load(device.FullChainPem, key: legacy));
+
+        Assert.Equal($"Device__CertificatePassword: the private key '{legacy}' is encrypted; set Device__CertificatePassword to its password.", error.Message);
     }
 
     [Fact]

@@ -16,7 +16,7 @@ internal sealed record PemKeyFile(string Path, string Pem, string Setting)
     bool IsPkcs8Encrypted => Pem.Contains("-----BEGIN ENCRYPTED PRIVATE KEY-----", StringComparison.Ordinal);
 
     /// <summary>OpenSSL's legacy encryption (<c>-traditional</c>): PEM headers "Proc-Type: 4,ENCRYPTED" and "DEK-Info".</summary>
-    bool IsLegacyEncrypted => Pem.Contains("Proc-Type: 4,ENCRYPTED", StringComparison.Ordinal);
+    bool IsLegacyEncrypted => LegacyPemKey.IsEncrypted(Pem);
 
     /// <summary>A copy of <paramref name="certificate"/> with this key; the key must be the certificate's.</summary>
     public X509Certificate2 AttachTo(X509Certificate2 certificate, string? password, string passwordSetting)
@@ -26,14 +26,7 @@ internal sealed record PemKeyFile(string Path, string Pem, string Setting)
             throw new CertificateException($"{Setting}: '{Path}' holds no PEM PRIVATE KEY block; point it to the device's private key.");
         }
 
-        if (IsLegacyEncrypted)
-        {
-            throw new CertificateException(
-                $"{Setting}: the private key '{Path}' is encrypted in OpenSSL's legacy format (Proc-Type: 4,ENCRYPTED), which is not supported; "
-                + $"convert it to encrypted PKCS#8: openssl pkcs8 -topk8 -in '{Path}' -out device.key.pem (then set {Setting} to the new file).");
-        }
-
-        if (IsPkcs8Encrypted && string.IsNullOrEmpty(password))
+        if ((IsPkcs8Encrypted || IsLegacyEncrypted) && string.IsNullOrEmpty(password))
         {
             throw new CertificateException($"{passwordSetting}: the private key '{Path}' is encrypted; set {passwordSetting} to its password.");
         }
@@ -53,6 +46,12 @@ internal sealed record PemKeyFile(string Path, string Pem, string Setting)
 
     void Import(AsymmetricAlgorithm key, X509Certificate2 certificate, string? password, string passwordSetting)
     {
+        if (IsLegacyEncrypted)
+        {
+            ImportLegacy(key, certificate, password!, passwordSetting);
+            return;
+        }
+
         try
         {
             if (IsPkcs8Encrypted)
@@ -73,5 +72,49 @@ internal sealed record PemKeyFile(string Path, string Pem, string Setting)
             throw new CertificateException(
                 $"{Setting}: the private key '{Path}' is not a key of the certificate's type ({certificate.PublicKey.Oid.FriendlyName}) or is malformed; use the key the certificate was issued for.", ex);
         }
+    }
+
+    void ImportLegacy(AsymmetricAlgorithm key, X509Certificate2 certificate, string password, string passwordSetting)
+    {
+        (string Label, byte[] Der) decrypted;
+        try
+        {
+            decrypted = LegacyPemKey.Decrypt(Pem, password);
+        }
+        catch (NotSupportedException ex)
+        {
+            throw new CertificateException(
+                $"{Setting}: the private key '{Path}' is encrypted with {ex.Message}, which is not supported; "
+                + $"convert it to encrypted PKCS#8: openssl pkcs8 -topk8 -in '{Path}' -out device.key.pem (then set {Setting} to the new file).", ex);
+        }
+        catch (Exception ex) when (ex is CryptographicException or FormatException or IndexOutOfRangeException)
+        {
+            throw new CertificateException($"{passwordSetting}: the password does not decrypt the private key '{Path}'.", ex);
+        }
+
+        try
+        {
+            switch ((key, decrypted.Label))
+            {
+                case (RSA rsa, "RSA PRIVATE KEY"):
+                    rsa.ImportRSAPrivateKey(decrypted.Der, out _);
+                    return;
+                case (ECDsa ecdsa, "EC PRIVATE KEY"):
+                    ecdsa.ImportECPrivateKey(decrypted.Der, out _);
+                    return;
+            }
+        }
+        catch (CryptographicException ex)
+        {
+            // Padding matched by chance under a wrong password leaves bytes that are no key.
+            throw new CertificateException($"{passwordSetting}: the password does not decrypt the private key '{Path}'.", ex);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(decrypted.Der);
+        }
+
+        throw new CertificateException(
+            $"{Setting}: the private key '{Path}' is not a key of the certificate's type ({certificate.PublicKey.Oid.FriendlyName}); use the key the certificate was issued for.");
     }
 }
