@@ -68,9 +68,14 @@ public static class ModuleEnvironment
     }
 
     /// <summary>Runs the module to its exit; returns the exit code and its output.</summary>
-    public static async Task<(int ExitCode, ModuleProcess Process)> RunAsync(Dictionary<string, string?> environment, TimeSpan? timeout = null)
+    /// <param name="environment">The settings.</param>
+    /// <param name="timeout">How long it may run; 60 s when null.</param>
+    /// <param name="workingDirectory">Where it is started from; its own folder when null.</param>
+    public static async Task<(int ExitCode, ModuleProcess Process)> RunAsync(Dictionary<string, string?> environment, TimeSpan? timeout = null, string? workingDirectory = null)
     {
-        var process = ModuleProcess.Start(Assembly, environment);
+        var process = workingDirectory is null
+            ? ModuleProcess.Start(Assembly, environment)
+            : ModuleProcess.StartExecutable("dotnet", [Assembly], environment, workingDirectory);
         var code = await process.WaitForExitAsync(timeout ?? TimeSpan.FromSeconds(60));
         return (code, process);
     }
@@ -78,9 +83,9 @@ public static class ModuleEnvironment
     /// <summary>
     /// Runs the module expecting a setup mistake: exit code 2, no stack trace, no password; returns its one critical line.
     /// </summary>
-    public static async Task<string> SetupErrorLineAsync(Dictionary<string, string?> environment)
+    public static async Task<string> SetupErrorLineAsync(Dictionary<string, string?> environment, string? workingDirectory = null)
     {
-        var (exitCode, module) = await RunAsync(environment, TimeSpan.FromSeconds(30));
+        var (exitCode, module) = await RunAsync(environment, TimeSpan.FromSeconds(30), workingDirectory);
         Assert.True(exitCode == 2, $"exit code {exitCode}: {module.Output}");
         var critical = Assert.Single(module.Lines, l => l.Contains("crit:", StringComparison.Ordinal));
         Assert.DoesNotContain(module.Lines, l => l.TrimStart().StartsWith("at ", StringComparison.Ordinal) || l.Contains("Exception", StringComparison.Ordinal));

@@ -11,7 +11,7 @@ namespace TestInfrastructure;
 public sealed class TestPki : IDisposable
 {
     /// <summary>The PFX password the seed tutorial uses.</summary>
-    public const string PfxPassword = "1234";
+    public const string PfxPassword = PkiLayout.TutorialPassword;
 
     readonly List<X509Certificate2> owned = [];
 
@@ -26,10 +26,10 @@ public sealed class TestPki : IDisposable
         ServerCa = Own(CertificateFactory.CreateRootCa("EdgeSensor Test Server CA", new CertificateSpec(TimeSpan.FromDays(30), keyType)));
         Server = Own(CertificateFactory.CreateServer(ServerCa, "localhost", ["localhost"], [IPAddress.Loopback, IPAddress.IPv6Loopback],
             new CertificateSpec(TimeSpan.FromDays(30), keyType)));
-        RootCaPem = Write("root-ca.pem", CertificateExport.ToPem(RootCa));
-        ServerCaPem = Write("server-ca.pem", CertificateExport.ToPem(ServerCa));
-        ServerCertificatePem = Write("server.pem", CertificateExport.ToPem(Server));
-        ServerKeyPem = Write("server.key.pem", CertificateExport.PrivateKeyToPem(Server));
+        RootCaPem = Write(PkiLayout.Certificate("root-ca"), CertificateExport.ToPem(RootCa));
+        ServerCaPem = Write(PkiLayout.Certificate("server-ca"), CertificateExport.ToPem(ServerCa));
+        ServerCertificatePem = Write(PkiLayout.Certificate("server"), CertificateExport.ToPem(Server));
+        ServerKeyPem = Write(PkiLayout.Key("server"), CertificateExport.PrivateKeyToPem(Server));
     }
 
     /// <summary>The folder that holds every file.</summary>
@@ -77,10 +77,10 @@ public sealed class TestPki : IDisposable
         ArgumentNullException.ThrowIfNull(device);
         return new DeviceFiles(
             device,
-            Write($"{name}.pem", CertificateExport.ToPem(device)),
-            Write($"{name}-full-chain.pem", CertificateExport.ToPem([device, .. chain])),
-            WritePrivate($"{name}.key.pem", System.Text.Encoding.ASCII.GetBytes(CertificateExport.PrivateKeyToPem(device))),
-            WritePrivate($"{name}.pfx", CertificateExport.ToPfx(device, chain, PfxPassword)));
+            Write(PkiLayout.Certificate(name), CertificateExport.ToPem(device)),
+            Write(PkiLayout.FullChain(name), CertificateExport.ToPem([device, .. chain])),
+            WritePrivate(PkiLayout.Key(name), System.Text.Encoding.ASCII.GetBytes(CertificateExport.PrivateKeyToPem(device))),
+            WritePrivate(PkiLayout.Pfx(name), CertificateExport.ToPfx(device, chain, PfxPassword)));
     }
 
     /// <summary>Keeps a certificate for disposal with the PKI.</summary>

@@ -11,11 +11,12 @@ public static class ConfigurationServiceCollectionExtensions
     public static IServiceCollection AddModuleOptions(this IServiceCollection services, IConfiguration configuration)
     {
         // Written out per type so the configuration binding source generator can bind without reflection (AOT).
-        services.AddOptions<DeviceOptions>().Bind(configuration.GetSection(DeviceOptions.Section)).ValidateOnStart();
-        services.AddOptions<SensorOptions>().Bind(configuration.GetSection(SensorOptions.Section)).ValidateOnStart();
-        services.AddOptions<TelemetryOptions>().Bind(configuration.GetSection(TelemetryOptions.Section)).ValidateOnStart();
+        // Durations and choices (enums) are not bound by it (their setters are internal) but parsed by Parse, see SettingReader.
+        services.AddOptions<DeviceOptions>().Bind(configuration.GetSection(DeviceOptions.Section)).Parse(configuration.GetSection(DeviceOptions.Section)).ValidateOnStart();
+        services.AddOptions<SensorOptions>().Bind(configuration.GetSection(SensorOptions.Section)).Parse(configuration.GetSection(SensorOptions.Section)).ValidateOnStart();
+        services.AddOptions<TelemetryOptions>().Bind(configuration.GetSection(TelemetryOptions.Section)).Parse(configuration.GetSection(TelemetryOptions.Section)).ValidateOnStart();
         services.AddOptions<AlertOptions>().Bind(configuration.GetSection(AlertOptions.Section)).ValidateOnStart();
-        services.AddOptions<OutboxOptions>().Bind(configuration.GetSection(OutboxOptions.Section)).ValidateOnStart();
+        services.AddOptions<OutboxOptions>().Bind(configuration.GetSection(OutboxOptions.Section)).PostConfigure(OutboxOptions.ResolvePath).ValidateOnStart();
         services.AddSingleton<IValidateOptions<DeviceOptions>, DeviceOptionsValidator>();
         services.AddSingleton<IValidateOptions<SensorOptions>, SensorOptionsValidator>();
         services.AddSingleton<IValidateOptions<TelemetryOptions>, TelemetryOptionsValidator>();

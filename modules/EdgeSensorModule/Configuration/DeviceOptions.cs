@@ -17,7 +17,7 @@ public enum HubTransportKind
 }
 
 /// <summary>The downstream device identity and where it connects (section <c>Device</c>).</summary>
-public sealed class DeviceOptions
+public sealed class DeviceOptions : IParsedOptions
 {
     /// <summary>Configuration section.</summary>
     public const string Section = "Device";
@@ -34,8 +34,8 @@ public sealed class DeviceOptions
     /// <summary>Port override; the transport's standard port when null.</summary>
     public int? Port { get; set; }
 
-    /// <summary>The transport.</summary>
-    public HubTransportKind Transport { get; set; } = HubTransportKind.Mqtt;
+    /// <summary>The transport, by name.</summary>
+    public HubTransportKind Transport { get; internal set; } = HubTransportKind.Mqtt;
 
     /// <summary>PFX/PKCS#12, or PEM certificate (PEM may carry the chain).</summary>
     public string CertificatePath { get; set; } = "";
@@ -46,21 +46,36 @@ public sealed class DeviceOptions
     /// <summary>A file whose first line is the password (a mounted secret).</summary>
     public string? CertificatePasswordFile { get; set; }
 
-    /// <summary>PEM private key when the certificate is PEM.</summary>
+    /// <summary>PEM private key when the certificate is PEM; refused with a PFX, which carries its key.</summary>
     public string? PrivateKeyPath { get; set; }
 
     /// <summary>PEM CA certificates trusted for the server; the OS store when null.</summary>
     public string? TrustBundlePath { get; set; }
 
     /// <summary>MQTT keep-alive; the SDKs use 300 s, the hub allows at most 1177 s.</summary>
-    public TimeSpan KeepAlive { get; set; } = TimeSpan.FromSeconds(300);
+    public TimeSpan KeepAlive { get; internal set; } = TimeSpan.FromSeconds(300);
+
+    /// <summary>What IoT Hub accepts for the keep-alive.</summary>
+    public static DurationRange KeepAliveRange { get; } = new(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(1177));
 
     /// <summary>Limit for one connect, including TLS and CONNACK.</summary>
-    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan ConnectTimeout { get; internal set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Limit for one publish to be acknowledged.</summary>
-    public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan OperationTimeout { get; internal set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Allowed for <see cref="ConnectTimeout"/> and <see cref="OperationTimeout"/>.</summary>
+    public static DurationRange TimeoutRange { get; } = new(TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(5));
 
     /// <summary>The host the module connects to: the gateway when set, else the hub.</summary>
     public string ConnectHostName => string.IsNullOrWhiteSpace(GatewayHostName) ? HostName : GatewayHostName;
+
+    /// <inheritdoc />
+    void IParsedOptions.Parse(SettingReader settings)
+    {
+        Transport = settings.Choice(nameof(Transport), Transport);
+        KeepAlive = settings.Duration(nameof(KeepAlive), KeepAlive, KeepAliveRange);
+        ConnectTimeout = settings.Duration(nameof(ConnectTimeout), ConnectTimeout, TimeoutRange);
+        OperationTimeout = settings.Duration(nameof(OperationTimeout), OperationTimeout, TimeoutRange);
+    }
 }

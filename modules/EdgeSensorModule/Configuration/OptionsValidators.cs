@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Globalization;
 using Microsoft.Extensions.Options;
 
 namespace EdgeSensorModule.Configuration;
@@ -5,6 +7,8 @@ namespace EdgeSensorModule.Configuration;
 /// <summary>Checks <see cref="DeviceOptions"/>; each failure names the environment variable and the fix.</summary>
 internal sealed class DeviceOptionsValidator : IValidateOptions<DeviceOptions>
 {
+    static readonly SearchValues<char> NotInAHostName = SearchValues.Create(":/?#@ \t");
+
     public ValidateOptionsResult Validate(string? name, DeviceOptions options)
     {
         var failures = new List<string>();
@@ -23,6 +27,8 @@ internal sealed class DeviceOptionsValidator : IValidateOptions<DeviceOptions>
             failures.Add($"Device__Port {options.Port} is not a TCP port: use 1..65535, or leave it unset for the transport's standard port.");
         }
 
+        failures.AddRange(HostNameProblems("Device__HostName", options.HostName));
+        failures.AddRange(HostNameProblems("Device__GatewayHostName", options.GatewayHostName));
         if (options.Transport != HubTransportKind.Mqtt)
         {
             failures.Add($"Device__Transport {options.Transport} is not available yet: use Mqtt.");
@@ -38,17 +44,34 @@ internal sealed class DeviceOptionsValidator : IValidateOptions<DeviceOptions>
             failures.Add("Device__CertificatePassword and Device__CertificatePasswordFile are both set: keep one.");
         }
 
-        if (options.KeepAlive < TimeSpan.FromSeconds(5) || options.KeepAlive > TimeSpan.FromSeconds(1177))
-        {
-            failures.Add($"Device__KeepAlive {options.KeepAlive} is out of range: IoT Hub accepts 00:00:05 to 00:19:37.");
-        }
-
-        if (options.ConnectTimeout <= TimeSpan.Zero || options.OperationTimeout <= TimeSpan.Zero)
-        {
-            failures.Add("Device__ConnectTimeout and Device__OperationTimeout must be positive durations such as 00:00:30.");
-        }
-
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>
+    /// A host name or IP address only: users paste URLs (<c>mqtts://hub</c>) and endpoints (<c>host:8883</c>). Lenient
+    /// otherwise (an underscore in a LAN gateway's name is not IoT Hub's business).
+    /// </summary>
+    static IEnumerable<string> HostNameProblems(string setting, string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value) || Uri.CheckHostName(value) is UriHostNameType.IPv6)
+        {
+            yield break;
+        }
+
+        var scheme = value.IndexOf("://", StringComparison.Ordinal);
+        var port = value.LastIndexOf(':');
+        if (scheme > 0)
+        {
+            yield return $"{setting} '{value}' is a URL: give the host name only, without '{value[..(scheme + 3)]}' (the transport is Device__Transport, the port Device__Port).";
+        }
+        else if (port > 0 && int.TryParse(value.AsSpan(port + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var number))
+        {
+            yield return $"{setting} '{value}' carries a port: set {setting}={value[..port]} and Device__Port={number}.";
+        }
+        else if (value.AsSpan().IndexOfAny(NotInAHostName) >= 0)
+        {
+            yield return $"{setting} '{value}' is not a host name: use e.g. myhub.azure-devices.net (no scheme, port or path).";
+        }
     }
 }
 
@@ -58,11 +81,6 @@ internal sealed class TelemetryOptionsValidator : IValidateOptions<TelemetryOpti
     public ValidateOptionsResult Validate(string? name, TelemetryOptions options)
     {
         var failures = new List<string>();
-        if (options.Interval < TimeSpan.Zero)
-        {
-            failures.Add($"Telemetry__Interval {options.Interval} is negative: use a duration such as 00:00:05, or 00:00:00 for as fast as possible.");
-        }
-
         if (options.MessageCount < 0)
         {
             failures.Add($"Telemetry__MessageCount {options.MessageCount} is negative: use 0 to run forever, or the number of readings to send.");
@@ -71,11 +89,6 @@ internal sealed class TelemetryOptionsValidator : IValidateOptions<TelemetryOpti
         if (options.MaxInFlight is < 1 or > 65535)
         {
             failures.Add($"Telemetry__MaxInFlight {options.MaxInFlight} is out of range: use 1..65535.");
-        }
-
-        if (options.ShutdownTimeout <= TimeSpan.Zero || options.ShutdownTimeout > TimeSpan.FromMinutes(1))
-        {
-            failures.Add($"Telemetry__ShutdownTimeout {options.ShutdownTimeout} is out of range: use 00:00:01 to 00:01:00, below the container's stop timeout (docker: 10 s).");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
@@ -107,19 +120,9 @@ internal sealed class SensorOptionsValidator : IValidateOptions<SensorOptions>
             failures.Add($"Sensor__I2cAddress '{options.I2cAddress}' is not a 7-bit I2C address: use hex like 0x76 or decimal like 118 (0x03..0x77), as 'i2cdetect -y 1' shows it.");
         }
 
-        if (options.ReadTimeout <= TimeSpan.Zero)
-        {
-            failures.Add($"Sensor__ReadTimeout {options.ReadTimeout} must be positive: use e.g. 00:00:02.");
-        }
-
         if (options.ReadRetries is < 0 or > 10)
         {
             failures.Add($"Sensor__ReadRetries {options.ReadRetries} is out of range: use 0..10.");
-        }
-
-        if (options.RetryDelay < TimeSpan.Zero || options.ReconnectDelayMax < TimeSpan.FromSeconds(1))
-        {
-            failures.Add("Sensor__RetryDelay must not be negative and Sensor__ReconnectDelayMax must be at least 00:00:01.");
         }
 
         if (options.FrozenReadCount is < 0 or (> 0 and < 3))

@@ -12,7 +12,7 @@ public sealed class OutboxOptions
     /// <summary>Smallest <see cref="MaxBytes"/>: room for 16 segments of 16 KiB.</summary>
     public const long MinimumBytes = 256 * 1024;
 
-    /// <summary>The folder of the log; a relative path is resolved against the content root.</summary>
+    /// <summary>The folder of the log; a relative path is resolved against the working directory (see <see cref="ResolvePath"/>).</summary>
     public string Path { get; set; } = DefaultPath;
 
     /// <summary>Readings kept at most; beyond it the oldest are dropped. 100,000 is about 5.8 days at one reading per 5 s.</summary>
@@ -28,4 +28,17 @@ public sealed class OutboxOptions
     /// False: the OS writes readings back when it likes (Linux: within about 30 s), which a power loss can lose.
     /// </summary>
     public bool FlushEachReading { get; set; } = true;
+
+    /// <summary>
+    /// Makes a relative <see cref="Path"/> absolute against the working directory, where the user who wrote
+    /// <c>Outbox__Path=./outbox</c> stands; the content root is the module's own folder, which a rebuild may wipe.
+    /// </summary>
+    public static void ResolvePath(OutboxOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (!string.IsNullOrWhiteSpace(options.Path))
+        {
+            options.Path = System.IO.Path.GetFullPath(options.Path);
+        }
+    }
 }

@@ -34,13 +34,13 @@ public enum SensorType
 }
 
 /// <summary>Which sensor to read and how patiently (section <c>Sensor</c>).</summary>
-public sealed class SensorOptions
+public sealed class SensorOptions : IParsedOptions
 {
     /// <summary>Configuration section.</summary>
     public const string Section = "Sensor";
 
-    /// <summary>The driver.</summary>
-    public SensorType Type { get; set; } = SensorType.Fake;
+    /// <summary>The driver, by name.</summary>
+    public SensorType Type { get; internal set; } = SensorType.Fake;
 
     /// <summary>Seed of the fake driver's random walk; random when null.</summary>
     public int? Seed { get; set; }
@@ -52,16 +52,25 @@ public sealed class SensorOptions
     public string? I2cAddress { get; set; }
 
     /// <summary>Limit for one measurement (a few tens of ms on a healthy chip).</summary>
-    public TimeSpan ReadTimeout { get; set; } = TimeSpan.FromSeconds(2);
+    public TimeSpan ReadTimeout { get; internal set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Allowed for <see cref="ReadTimeout"/>.</summary>
+    public static DurationRange ReadTimeoutRange { get; } = new(TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(1));
 
     /// <summary>Retries of a read that failed on the bus (errors 121/110 that the Pi produces now and then).</summary>
     public int ReadRetries { get; set; } = 2;
 
     /// <summary>Wait before the first retry; doubled for each further one.</summary>
-    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(20);
+    public TimeSpan RetryDelay { get; internal set; } = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>Allowed for <see cref="RetryDelay"/>.</summary>
+    public static DurationRange RetryDelayRange { get; } = new(TimeSpan.Zero, TimeSpan.FromSeconds(10));
 
     /// <summary>Longest wait between attempts to reach a chip that does not answer (the first is 1 s).</summary>
-    public TimeSpan ReconnectDelayMax { get; set; } = TimeSpan.FromSeconds(60);
+    public TimeSpan ReconnectDelayMax { get; internal set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Allowed for <see cref="ReconnectDelayMax"/>.</summary>
+    public static DurationRange ReconnectDelayMaxRange { get; } = new(TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
 
     /// <summary>The same value this many reads in a row counts as a stuck chip; 0 turns the check off.</summary>
     public int FrozenReadCount { get; set; } = 120;
@@ -81,5 +90,14 @@ public sealed class SensorOptions
         return value.StartsWith("0x", StringComparison.OrdinalIgnoreCase)
             ? int.TryParse(value.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var hex) ? hex : null
             : int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number : null;
+    }
+
+    /// <inheritdoc />
+    void IParsedOptions.Parse(SettingReader settings)
+    {
+        Type = settings.Choice(nameof(Type), Type);
+        ReadTimeout = settings.Duration(nameof(ReadTimeout), ReadTimeout, ReadTimeoutRange);
+        RetryDelay = settings.Duration(nameof(RetryDelay), RetryDelay, RetryDelayRange);
+        ReconnectDelayMax = settings.Duration(nameof(ReconnectDelayMax), ReconnectDelayMax, ReconnectDelayMaxRange);
     }
 }

@@ -12,7 +12,7 @@ public static class ExitCodes
     /// <summary>Ran to completion, or stopped by a signal.</summary>
     public const int Success = 0;
 
-    /// <summary>Something unexpected; the log says what.</summary>
+    /// <summary>Something unexpected, such as a service that crashed; the log says what.</summary>
     public const int Failure = 1;
 
     /// <summary>A setting, certificate or key is wrong; the log's one line says which and how to fix it.</summary>
@@ -29,14 +29,13 @@ public static partial class ModuleHost
         var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeSensorModule");
         try
         {
-            CheckSetup(host.Services);
-            foreach (var check in host.Services.GetServices<IStartupCheck>())
-            {
-                await check.RunAsync(CancellationToken.None);
-            }
+            await CheckSetupAsync(host.Services);
 
-            await host.RunAsync();
-            return Environment.ExitCode;
+            // Not RunAsync: it disposes the services, and their outcome is read below.
+            await host.StartAsync();
+            await host.WaitForShutdownAsync();
+            // The host has logged a crashed service and stopped; without this the process would exit 0.
+            return Crashed(host.Services) ? ExitCodes.Failure : Environment.ExitCode;
         }
         catch (Exception ex) when (StartupError.Describe(ex) is { } line)
         {
@@ -52,14 +51,21 @@ public static partial class ModuleHost
     }
 
     /// <summary>
-    /// Validates every option and builds the services before the host starts, so a setup mistake is reported here
-    /// as one line instead of by the host's own "Hosting failed to start" error with its stack trace.
+    /// Validates every option and runs the startup checks (sensor, identity, trust bundle, outbox) before the host
+    /// starts, so a setup mistake is reported here as one line instead of by the host's own "Hosting failed to start"
+    /// error with its stack trace.
     /// </summary>
-    static void CheckSetup(IServiceProvider services)
+    static async Task CheckSetupAsync(IServiceProvider services)
     {
         services.GetService<IStartupValidator>()?.Validate();
-        _ = services.GetServices<IHostedService>().ToList();
+        foreach (var check in services.GetServices<IStartupCheck>())
+        {
+            await check.RunAsync(CancellationToken.None);
+        }
     }
+
+    static bool Crashed(IServiceProvider services) =>
+        services.GetServices<IHostedService>().OfType<BackgroundService>().Any(service => service.ExecuteTask is { IsFaulted: true });
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "{Line}")]
     private static partial void LogSetupError(ILogger logger, Exception? exception, string line);

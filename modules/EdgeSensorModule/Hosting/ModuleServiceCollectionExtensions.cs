@@ -1,4 +1,3 @@
-using System.Globalization;
 using EdgeSensorModule.Alerts;
 using EdgeSensorModule.Configuration;
 using EdgeSensorModule.HubConnection;
@@ -28,7 +27,7 @@ public static class ModuleServiceCollectionExtensions
             .AddAlerts()
             .AddOutbox()
             .AddIotHubClient()
-            .AddShutdown(builder.Configuration[$"{TelemetryOptions.Section}:{nameof(TelemetryOptions.ShutdownTimeout)}"])
+            .AddShutdown()
             // The host stops services in reverse order: sampling stops first, then delivery finishes what is in flight.
             .AddHostedService<DeliveryService>()
             .AddHostedService<SamplingService>();
@@ -47,17 +46,20 @@ public static class ModuleServiceCollectionExtensions
 
     static IServiceCollection AddAlerts(this IServiceCollection services) => services.AddSingleton<TemperatureAlertPolicy>();
 
-    static IServiceCollection AddOutbox(this IServiceCollection services) => services.AddSingleton<IOutbox, FileOutbox>();
+    static IServiceCollection AddOutbox(this IServiceCollection services) => services
+        .AddSingleton<IOutbox, FileOutbox>()
+        .OpenAtStartup<IOutbox>();
 
-    /// <summary>The host waits for in-flight sends (<c>Telemetry__ShutdownTimeout</c>) plus a margin to disconnect and close files.</summary>
-    static IServiceCollection AddShutdown(this IServiceCollection services, string? configured)
-    {
-        // Read leniently: HostOptions is built before the module's settings are validated; a bad value is reported then.
-        var grace = TimeSpan.TryParse(configured, CultureInfo.InvariantCulture, out var value) && value > TimeSpan.Zero && value <= TimeSpan.FromMinutes(1)
-            ? value
-            : new TelemetryOptions().ShutdownTimeout;
-        return services.Configure<HostOptions>(host => host.ShutdownTimeout = grace + TimeSpan.FromSeconds(2));
-    }
+    static IServiceCollection OpenAtStartup<TService>(this IServiceCollection services)
+        where TService : notnull => services.AddSingleton<IStartupCheck, OpenAtStartup<TService>>();
+
+    /// <summary>
+    /// The host's own limit for stopping: the longest <c>Telemetry__ShutdownTimeout</c> allowed plus a margin to
+    /// disconnect and close files. Delivery ends in-flight sends at the configured timeout itself; this limit is fixed
+    /// because the host reads it while it is built, before the settings are validated and reported as one line.
+    /// </summary>
+    static IServiceCollection AddShutdown(this IServiceCollection services) =>
+        services.Configure<HostOptions>(host => host.ShutdownTimeout = TelemetryOptions.ShutdownTimeoutRange.Max + TimeSpan.FromSeconds(2));
 
     static IServiceCollection AddIotHubClient(this IServiceCollection services) => services
         .AddSingleton(provider => DeviceIdentity.Load(Device(provider), provider.GetRequiredService<TimeProvider>().GetUtcNow()))
@@ -66,7 +68,9 @@ public static class ModuleServiceCollectionExtensions
             Device(provider),
             provider.GetRequiredService<ClientIdentity>(),
             provider.GetRequiredService<ServerTrust>().Anchors,
-            provider.GetRequiredService<ILogger<MqttHubClient>>()));
+            provider.GetRequiredService<ILogger<MqttHubClient>>()))
+        .OpenAtStartup<ClientIdentity>()
+        .OpenAtStartup<ServerTrust>();
 
     static DeviceOptions Device(IServiceProvider provider) => provider.GetRequiredService<IOptions<DeviceOptions>>().Value;
 }

@@ -23,26 +23,27 @@ public static class SensorServiceCollectionExtensions
         services.TryAddSingleton<I2cDeviceFactory>(LinuxI2c.Open);
         services.AddSingleton<I2cBusLocks>();
         services.AddSingleton<SensorHealth>();
-        services.AddSingleton<ISensor>(provider =>
+        services.AddSingleton(provider =>
         {
             var options = provider.GetRequiredService<IOptions<SensorOptions>>().Value;
             var clock = provider.GetRequiredService<TimeProvider>();
             if (options.Type == SensorType.Fake)
             {
-                return new FakeSensor(options.Seed, clock);
+                return ConfiguredSensor.Ready(new FakeSensor(options.Seed, clock));
             }
 
             var connector = new ChipConnector(options, provider.GetRequiredService<I2cDeviceFactory>(), provider.GetRequiredService<ILogger<ChipConnector>>());
-            return new ResilientSensor(
+            return ConfiguredSensor.Chip(new ResilientSensor(
                 connector.Connect,
                 connector.Description,
                 provider.GetRequiredService<I2cBusLocks>().For(options.I2cBus),
                 options,
                 clock,
                 provider.GetRequiredService<SensorHealth>(),
-                provider.GetRequiredService<ILogger<ResilientSensor>>());
+                provider.GetRequiredService<ILogger<ResilientSensor>>()));
         });
-        services.AddSingleton<IStartupCheck, SensorStartupCheck>();
+        services.AddSingleton(provider => provider.GetRequiredService<ConfiguredSensor>().Sensor);
+        services.AddSingleton<IStartupCheck>(provider => provider.GetRequiredService<ConfiguredSensor>());
         return services;
     }
 }

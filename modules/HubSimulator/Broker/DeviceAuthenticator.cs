@@ -46,6 +46,11 @@ public sealed class DeviceAuthenticator(DeviceRegistry registry, TimeProvider cl
             return ConnectDecision.Refuse("no client certificate was presented");
         }
 
+        if (DeviceCertificateRules.Problem(certificate) is { } notADevice)
+        {
+            return ConnectDecision.Refuse(notADevice);
+        }
+
         var now = clock.GetUtcNow();
         var validity = CertificateValidity.Check(certificate, now);
         if (validity != ValidityState.Valid)

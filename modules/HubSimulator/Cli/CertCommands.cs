@@ -12,7 +12,7 @@ namespace HubSimulator.Cli;
 public static class CertCommands
 {
     /// <summary>The seed tutorial's PFX password, the default of <c>--password</c>.</summary>
-    public const string DefaultPfxPassword = "1234";
+    public const string DefaultPfxPassword = PkiLayout.TutorialPassword;
 
     /// <summary>Runs <c>cert {verb}</c>.</summary>
     public static int Run(ArgReader args, TextWriter output)
@@ -35,7 +35,7 @@ public static class CertCommands
                     using var intermediate = CertificateFactory.CreateIntermediateCa(issuer, args.Require("cn", "the CA's common name"), args.Spec(CertificateSpec.DefaultCa));
                     var prefix = Out(args);
                     WriteWithKey(intermediate, prefix, output);
-                    WriteText($"{prefix}-full-chain.pem", CertificateExport.ToPem([intermediate, .. IssuerChain(issuer, args)]), output);
+                    WriteText(PkiLayout.FullChain(prefix), CertificateExport.ToPem([intermediate, .. IssuerChain(issuer, args)]), output);
                     return 0;
                 }
 
@@ -60,7 +60,7 @@ public static class CertCommands
                 {
                     using var ca = LoadIssuer(args, "ca");
                     using var proof = CertificateFactory.CreateVerification(ca, args.Require("code", "the verification code the hub gave"));
-                    WriteText(Out(args) + ".pem", CertificateExport.ToPem(proof), output);
+                    WriteText(PkiLayout.Certificate(Out(args)), CertificateExport.ToPem(proof), output);
                     return 0;
                 }
 
@@ -77,9 +77,9 @@ public static class CertCommands
     {
         ArgumentNullException.ThrowIfNull(output);
         WriteWithKey(device, prefix, output);
-        WriteText($"{prefix}-full-chain.pem", CertificateExport.ToPem([device, .. chain]), output);
-        CertificateExport.WritePrivateFile($"{prefix}.pfx", CertificateExport.ToPfx(device, chain, password));
-        output.WriteLine($"wrote {prefix}.pfx (password protected)");
+        WriteText(PkiLayout.FullChain(prefix), CertificateExport.ToPem([device, .. chain]), output);
+        CertificateExport.WritePrivateFile(PkiLayout.Pfx(prefix), CertificateExport.ToPfx(device, chain, password));
+        output.WriteLine($"wrote {PkiLayout.Pfx(prefix)} (password protected)");
     }
 
     static int Inspect(ArgReader args, TextWriter output)
@@ -126,7 +126,7 @@ public static class CertCommands
     static X509Certificate2 LoadIssuer(ArgReader args, string option = "issuer")
     {
         var prefix = args.Require(option, $"the CA's file prefix (reads {{prefix}}.pem and {{prefix}}.key.pem)");
-        var (certificate, key) = ($"{prefix}.pem", $"{prefix}.key.pem");
+        var (certificate, key) = (PkiLayout.Certificate(prefix), PkiLayout.Key(prefix));
         if (!File.Exists(certificate) || !File.Exists(key))
         {
             throw new UsageException($"--{option} {prefix}: needs {certificate} and {key}.");
@@ -139,7 +139,7 @@ public static class CertCommands
     static IEnumerable<X509Certificate2> IssuerChain(X509Certificate2 issuer, ArgReader args)
     {
         var prefix = args.Get("issuer");
-        var issuerChain = prefix is not null && File.Exists($"{prefix}-full-chain.pem") ? Load($"{prefix}-full-chain.pem") : [];
+        var issuerChain = prefix is not null && File.Exists(PkiLayout.FullChain(prefix)) ? Load(PkiLayout.FullChain(prefix)) : [];
         IEnumerable<X509Certificate2> all = issuerChain.Count > 0 ? issuerChain : [issuer];
         return all.Where(c => c.SubjectName.RawData.AsSpan().SequenceEqual(c.IssuerName.RawData) is false);
     }
@@ -153,9 +153,9 @@ public static class CertCommands
             Directory.CreateDirectory(folder);
         }
 
-        WriteText($"{prefix}.pem", CertificateExport.ToPem(certificate), output);
-        CertificateExport.WritePrivateFile($"{prefix}.key.pem", System.Text.Encoding.ASCII.GetBytes(CertificateExport.PrivateKeyToPem(certificate)));
-        output.WriteLine($"wrote {prefix}.key.pem (private key, owner-only)");
+        WriteText(PkiLayout.Certificate(prefix), CertificateExport.ToPem(certificate), output);
+        CertificateExport.WritePrivateFile(PkiLayout.Key(prefix), System.Text.Encoding.ASCII.GetBytes(CertificateExport.PrivateKeyToPem(certificate)));
+        output.WriteLine($"wrote {PkiLayout.Key(prefix)} (private key, owner-only)");
     }
 
     static void WriteText(string path, string text, TextWriter output)

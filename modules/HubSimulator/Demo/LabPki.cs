@@ -11,7 +11,7 @@ namespace HubSimulator.Demo;
 public sealed class LabPki : IDisposable
 {
     /// <summary>The PFX password (the seed tutorial's).</summary>
-    public const string PfxPassword = "1234";
+    public const string PfxPassword = PkiLayout.TutorialPassword;
 
     LabPki(string folder, string deviceId, bool reused)
     {
@@ -42,16 +42,16 @@ public sealed class LabPki : IDisposable
     public X509Certificate2 Device { get; }
 
     /// <summary>The device's PFX (leaf, key, intermediate).</summary>
-    public string DevicePfx => Path.Combine(Folder, $"{DeviceId}.pfx");
+    public string DevicePfx => PkiLayout.Pfx(Path.Combine(Folder, DeviceId));
 
     /// <summary>The simulator's server certificate, PEM.</summary>
-    public string ServerCertificatePem => Path.Combine(Folder, "server.pem");
+    public string ServerCertificatePem => PkiLayout.Certificate(Path.Combine(Folder, "server"));
 
     /// <summary>The simulator's server key, PEM.</summary>
-    public string ServerKeyPem => Path.Combine(Folder, "server.key.pem");
+    public string ServerKeyPem => PkiLayout.Key(Path.Combine(Folder, "server"));
 
     /// <summary>The CA that issued the server certificate: the device's trust bundle.</summary>
-    public string ServerCaPem => Path.Combine(Folder, "server-ca.pem");
+    public string ServerCaPem => PkiLayout.Certificate(Path.Combine(Folder, "server-ca"));
 
     /// <summary>Loads the PKI from <paramref name="folder"/>, or makes it when missing or about to expire.</summary>
     public static LabPki LoadOrCreate(string folder, string deviceId, IReadOnlyList<string> hostNames)
@@ -59,9 +59,9 @@ public sealed class LabPki : IDisposable
         ArgumentNullException.ThrowIfNull(hostNames);
         Directory.CreateDirectory(folder);
         string[] prefixes = ["root-ca", "intermediate-ca", deviceId, "server-ca", "server"];
-        var complete = prefixes.All(p => File.Exists(Path.Combine(folder, $"{p}.pem")) && File.Exists(Path.Combine(folder, $"{p}.key.pem")))
-            && File.Exists(Path.Combine(folder, $"{deviceId}.pfx"));
-        if (complete && StillValid(Path.Combine(folder, $"{deviceId}.pem")) && StillValid(Path.Combine(folder, "server.pem")))
+        var complete = prefixes.All(p => File.Exists(PkiLayout.Certificate(Path.Combine(folder, p))) && File.Exists(PkiLayout.Key(Path.Combine(folder, p))))
+            && File.Exists(PkiLayout.Pfx(Path.Combine(folder, deviceId)));
+        if (complete && StillValid(PkiLayout.Certificate(Path.Combine(folder, deviceId))) && StillValid(PkiLayout.Certificate(Path.Combine(folder, "server"))))
         {
             return new LabPki(folder, deviceId, reused: true);
         }
@@ -88,18 +88,18 @@ public sealed class LabPki : IDisposable
         Write(folder, "server-ca", serverCa);
         Write(folder, "server", server);
         Write(folder, deviceId, device);
-        File.WriteAllText(Path.Combine(folder, $"{deviceId}-full-chain.pem"), CertificateExport.ToPem(device, intermediate));
-        CertificateExport.WritePrivateFile(Path.Combine(folder, $"{deviceId}.pfx"), CertificateExport.ToPfx(device, [intermediate], PfxPassword));
+        File.WriteAllText(PkiLayout.FullChain(Path.Combine(folder, deviceId)), CertificateExport.ToPem(device, intermediate));
+        CertificateExport.WritePrivateFile(PkiLayout.Pfx(Path.Combine(folder, deviceId)), CertificateExport.ToPfx(device, [intermediate], PfxPassword));
     }
 
     static void Write(string folder, string prefix, X509Certificate2 certificate)
     {
-        File.WriteAllText(Path.Combine(folder, $"{prefix}.pem"), CertificateExport.ToPem(certificate));
-        CertificateExport.WritePrivateFile(Path.Combine(folder, $"{prefix}.key.pem"), System.Text.Encoding.ASCII.GetBytes(CertificateExport.PrivateKeyToPem(certificate)));
+        File.WriteAllText(PkiLayout.Certificate(Path.Combine(folder, prefix)), CertificateExport.ToPem(certificate));
+        CertificateExport.WritePrivateFile(PkiLayout.Key(Path.Combine(folder, prefix)), System.Text.Encoding.ASCII.GetBytes(CertificateExport.PrivateKeyToPem(certificate)));
     }
 
     X509Certificate2 Load(string prefix) =>
-        X509Certificate2.CreateFromPemFile(Path.Combine(Folder, $"{prefix}.pem"), Path.Combine(Folder, $"{prefix}.key.pem"));
+        X509Certificate2.CreateFromPemFile(PkiLayout.Certificate(Path.Combine(Folder, prefix)), PkiLayout.Key(Path.Combine(Folder, prefix)));
 
     /// <inheritdoc />
     public void Dispose()

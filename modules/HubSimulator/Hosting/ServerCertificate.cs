@@ -23,8 +23,8 @@ public static class ServerCertificate
         }
 
         Directory.CreateDirectory(options.DataFolder);
-        var certificatePath = Path.Combine(options.DataFolder, "server.pem");
-        var keyPath = Path.Combine(options.DataFolder, "server.key.pem");
+        var certificatePath = PkiLayout.Certificate(Path.Combine(options.DataFolder, "server"));
+        var keyPath = PkiLayout.Key(Path.Combine(options.DataFolder, "server"));
         if (File.Exists(certificatePath) && File.Exists(keyPath))
         {
             var existing = Reload(X509Certificate2.CreateFromPemFile(certificatePath, keyPath));

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using System.Text;
 
 namespace IotHub.Certificates;
 
@@ -9,6 +10,9 @@ namespace IotHub.Certificates;
 /// </summary>
 public static class ClientIdentityLoader
 {
+    /// <summary>The HResult the PKCS#12 loader gives a password that does not open the file (Win32 ERROR_INVALID_PASSWORD).</summary>
+    internal const int InvalidPasswordHResult = unchecked((int)0x80070056);
+
     /// <summary>Loads the identity.</summary>
     /// <param name="certificatePath">PFX or PEM certificate file.</param>
     /// <param name="password">PFX password, or the password of an encrypted PEM key; null when none.</param>
@@ -18,19 +22,32 @@ public static class ClientIdentityLoader
     {
         ArgumentNullException.ThrowIfNull(names);
         var bytes = CertificateFile.ReadAllBytes(certificatePath, names.Certificate);
-        return CertificateFile.IsPem(bytes)
-            ? LoadPem(certificatePath, password, privateKeyPath, names)
-            : LoadPfx(certificatePath, bytes, password, names);
+        var identity = CertificateFile.IsPem(bytes)
+            ? LoadPem(certificatePath, Encoding.UTF8.GetString(bytes), password, privateKeyPath, names)
+            : LoadPfx(certificatePath, bytes, password, privateKeyPath, names);
+        if (DeviceCertificateRules.Problem(identity.Certificate) is { } problem)
+        {
+            identity.Dispose();
+            throw new CertificateException($"{names.Certificate}: {problem} ('{certificatePath}'); use the device certificate this CA issued.");
+        }
+
+        return identity;
     }
 
-    static ClientIdentity LoadPfx(string path, byte[] bytes, string? password, CertificateSettingNames names)
+    static ClientIdentity LoadPfx(string path, byte[] bytes, string? password, string? privateKeyPath, CertificateSettingNames names)
     {
+        if (!string.IsNullOrEmpty(privateKeyPath))
+        {
+            throw new CertificateException(
+                $"{names.PrivateKey}: '{privateKeyPath}' is set, but '{path}' is a PFX, which carries its own key; unset {names.PrivateKey} (or use a PEM certificate with it).");
+        }
+
         X509Certificate2Collection all;
         try
         {
             all = X509CertificateLoader.LoadPkcs12Collection(bytes, password, X509KeyStorageFlags.EphemeralKeySet);
         }
-        catch (CryptographicException ex) when (IsPasswordFailure(ex))
+        catch (CryptographicException ex) when (ex.HResult == InvalidPasswordHResult)
         {
             throw new CertificateException(password is null
                 ? $"{names.Certificate}: '{path}' is a password-protected PFX; set {names.Password} (or {names.Password}File) to its password."
@@ -56,17 +73,12 @@ public static class ClientIdentityLoader
         return new ClientIdentity(leaf, chain);
     }
 
-    static bool IsPasswordFailure(CryptographicException ex) =>
-        ex.Message.Contains("password", StringComparison.OrdinalIgnoreCase)
-        || ex.InnerException?.Message.Contains("password", StringComparison.OrdinalIgnoreCase) == true
-        || ex.Message.Contains("MAC", StringComparison.Ordinal);
-
-    static ClientIdentity LoadPem(string certificatePath, string? password, string? privateKeyPath, CertificateSettingNames names)
+    static ClientIdentity LoadPem(string certificatePath, string pem, string? password, string? privateKeyPath, CertificateSettingNames names)
     {
         var certificates = new X509Certificate2Collection();
         try
         {
-            certificates.ImportFromPemFile(certificatePath);
+            certificates.ImportFromPem(pem);
         }
         catch (CryptographicException ex)
         {
@@ -78,91 +90,23 @@ public static class ClientIdentityLoader
             throw new CertificateException($"{names.Certificate}: '{certificatePath}' holds no PEM CERTIFICATE block; point it to the device certificate.");
         }
 
-        var leaf = certificates[0];
-        var keyPath = privateKeyPath;
-        var keySetting = names.PrivateKey;
-        if (string.IsNullOrEmpty(keyPath))
+        var key = string.IsNullOrEmpty(privateKeyPath)
+            ? new PemKeyFile(certificatePath, pem, names.Certificate)
+            : new PemKeyFile(privateKeyPath, CertificateFile.ReadAllText(privateKeyPath, names.PrivateKey), names.PrivateKey);
+        if (string.IsNullOrEmpty(privateKeyPath) && !key.HasKeyBlock)
         {
-            if (!CertificateFile.ReadAllText(certificatePath, names.Certificate).Contains("PRIVATE KEY-----", StringComparison.Ordinal))
-            {
-                throw new CertificateException(
-                    $"{names.PrivateKey}: the certificate '{certificatePath}' is PEM and carries no private key; set {names.PrivateKey} to the device's PEM key file.");
-            }
-
-            keyPath = certificatePath;
-            keySetting = names.Certificate;
+            throw new CertificateException(
+                $"{names.PrivateKey}: the certificate '{certificatePath}' is PEM and carries no private key; set {names.PrivateKey} to the device's PEM key file.");
         }
 
-        var withKey = AttachPrivateKey(leaf, CertificateFile.ReadAllText(keyPath, keySetting), keyPath, keySetting, password, names);
+        using var leaf = certificates[0];
+        var withKey = key.AttachTo(leaf, password, names.Password);
         var chain = new X509Certificate2Collection();
         for (var i = 1; i < certificates.Count; i++)
         {
             chain.Add(certificates[i]);
         }
 
-        leaf.Dispose();
         return new ClientIdentity(withKey, chain);
-    }
-
-    static X509Certificate2 AttachPrivateKey(
-        X509Certificate2 certificate, string keyPem, string keyPath, string keySetting, string? password, CertificateSettingNames names)
-    {
-        if (!keyPem.Contains("PRIVATE KEY-----", StringComparison.Ordinal))
-        {
-            throw new CertificateException($"{keySetting}: '{keyPath}' holds no PEM PRIVATE KEY block; point it to the device's private key.");
-        }
-
-        var encrypted = keyPem.Contains("BEGIN ENCRYPTED PRIVATE KEY", StringComparison.Ordinal);
-        if (encrypted && string.IsNullOrEmpty(password))
-        {
-            throw new CertificateException($"{names.Password}: the private key '{keyPath}' is encrypted; set {names.Password} to its password.");
-        }
-
-        try
-        {
-            if (certificate.GetRSAPublicKey() is { } rsaPublic)
-            {
-                rsaPublic.Dispose();
-                using var rsa = RSA.Create();
-                Import(rsa, keyPem, encrypted, password);
-                return certificate.CopyWithPrivateKey(rsa);
-            }
-
-            if (certificate.GetECDsaPublicKey() is { } ecPublic)
-            {
-                ecPublic.Dispose();
-                using var ecdsa = ECDsa.Create();
-                Import(ecdsa, keyPem, encrypted, password);
-                return certificate.CopyWithPrivateKey(ecdsa);
-            }
-        }
-        catch (ArgumentException ex)
-        {
-            throw new CertificateException(
-                $"{keySetting}: the private key '{keyPath}' does not match the certificate '{certificate.Subject}'; use the key the certificate was issued for.", ex);
-        }
-        catch (CryptographicException ex) when (encrypted)
-        {
-            throw new CertificateException($"{names.Password}: the password does not decrypt the private key '{keyPath}'.", ex);
-        }
-        catch (CryptographicException ex)
-        {
-            throw new CertificateException(
-                $"{keySetting}: the private key '{keyPath}' is not a key of the certificate's type ({certificate.PublicKey.Oid.FriendlyName}) or is malformed; use the key the certificate was issued for.", ex);
-        }
-
-        throw new CertificateException($"{names.Certificate}: the certificate '{certificate.Subject}' uses an unsupported key type; use RSA or ECDSA.");
-    }
-
-    static void Import(AsymmetricAlgorithm key, string pem, bool encrypted, string? password)
-    {
-        if (encrypted)
-        {
-            key.ImportFromEncryptedPem(pem, password);
-        }
-        else
-        {
-            key.ImportFromPem(pem);
-        }
     }
 }

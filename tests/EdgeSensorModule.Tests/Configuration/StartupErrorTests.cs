@@ -21,60 +21,29 @@ public sealed class StartupErrorTests : IDisposable
 
     Task<string> FailingLineAsync() => ModuleEnvironment.SetupErrorLineAsync(environment);
 
-    [Fact]
-    public async Task Start_NoDeviceId_NamesTheSetting()
+    [Theory]
+    [InlineData("Device__Id", null, "Device__Id is required: set it to the device id registered in IoT Hub (the certificate's CN).")]
+    [InlineData("Device__HostName", "", "Device__HostName is required")]
+    [InlineData("Device__HostName", "localhost:18883", "Device__HostName 'localhost:18883' carries a port: set Device__HostName=localhost and Device__Port=18883.")]
+    [InlineData("Device__HostName", "mqtts://myhub.azure-devices.net", "Device__HostName 'mqtts://myhub.azure-devices.net' is a URL: give the host name only, without 'mqtts://'")]
+    [InlineData("Device__GatewayHostName", "edge/gateway", "Device__GatewayHostName 'edge/gateway' is not a host name: use e.g. myhub.azure-devices.net (no scheme, port or path).")]
+    [InlineData("Device__Transport", "Pigeon", "Device__Transport: 'Pigeon' is not a valid value: use one of Mqtt, MqttWebSocket, Amqp, AmqpWebSocket (by name).")]
+    [InlineData("Device__Transport", "1", "Device__Transport: '1' is not a valid value: use one of Mqtt, MqttWebSocket, Amqp, AmqpWebSocket (by name).")]
+    [InlineData("Sensor__Type", "99", "Sensor__Type: '99' is not a valid value: use one of Fake, Auto, Bme280, Bmp280, Sht3x, Sht4x, Shtc3, Si7021, Aht20 (by name).")]
+    [InlineData("Device__Port", "70000", "Device__Port 70000 is not a TCP port")]
+    [InlineData("Telemetry__MessageCount", "-1", "Telemetry__MessageCount -1 is negative: use 0 to run forever")]
+    [InlineData("Alert__TemperatureThreshold", "hot", "Alert__TemperatureThreshold: 'hot' is not a valid number such as 30 or 30.5.")]
+    [InlineData("Outbox__MaxBytes", "1000", "Outbox__MaxBytes 1000 is too small: use at least 262144 (256 KiB).")]
+    [InlineData("Telemetry__Interval", "five seconds", "Telemetry__Interval: 'five seconds' is not a duration: write seconds (5), a number with a unit (500ms, 5s, 2m, 1h) or hh:mm:ss (00:00:05); allowed 0s to 24h.")]
+    [InlineData("Telemetry__Interval", "60.00:00:00", "Telemetry__Interval 60.00:00:00 is out of range: use 0s to 24h.")]
+    [InlineData("Device__ConnectTimeout", "10h", "Device__ConnectTimeout 10h is out of range: use 1s to 5m.")]
+    [InlineData("Device__KeepAlive", "3600", "Device__KeepAlive 3600 is out of range: use 5s to 1177s.")]
+    [InlineData("Telemetry__ShutdownTimeout", "00:05:00", "Telemetry__ShutdownTimeout 00:05:00 is out of range: use 1s to 1m.")]
+    public async Task Start_BadSetting_StopsWithTheLineThatNamesIt(string setting, string? value, string expected)
     {
-        environment["Device__Id"] = null;
+        environment[setting] = value;
 
-        Assert.Contains("Device__Id is required: set it to the device id registered in IoT Hub (the certificate's CN).", await FailingLineAsync(), StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task Start_NoHostName_NamesTheSetting()
-    {
-        environment["Device__HostName"] = "";
-
-        Assert.Contains("Device__HostName is required", await FailingLineAsync(), StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task Start_IntervalNotADuration_SaysHowToWriteOne()
-    {
-        environment["Telemetry__Interval"] = "five seconds";
-
-        Assert.Contains("Telemetry__Interval: 'five seconds' is not a valid duration: use hh:mm:ss such as 00:00:05.", await FailingLineAsync(), StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task Start_UnknownTransport_ListsTheTransports()
-    {
-        environment["Device__Transport"] = "Pigeon";
-
-        Assert.Contains("Device__Transport: 'Pigeon' is not a valid transport: use one of Mqtt, MqttWebSocket, Amqp, AmqpWebSocket.", await FailingLineAsync(), StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task Start_PortOutOfRange_SaysTheRange()
-    {
-        environment["Device__Port"] = "70000";
-
-        Assert.Contains("Device__Port 70000 is not a TCP port", await FailingLineAsync(), StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task Start_NegativeMessageCount_SaysWhatZeroMeans()
-    {
-        environment["Telemetry__MessageCount"] = "-1";
-
-        Assert.Contains("Telemetry__MessageCount -1 is negative: use 0 to run forever", await FailingLineAsync(), StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task Start_ThresholdNotANumber_NamesTheSetting()
-    {
-        environment["Alert__TemperatureThreshold"] = "hot";
-
-        Assert.Contains("Alert__TemperatureThreshold: 'hot' is not a valid number such as 30 or 30.5.", await FailingLineAsync(), StringComparison.Ordinal);
+        Assert.Contains(expected, await FailingLineAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -83,6 +52,32 @@ public sealed class StartupErrorTests : IDisposable
         environment["Device__CertificatePath"] = "/certs/missing.pfx";
 
         Assert.Contains("Device__CertificatePath: file '/certs/missing.pfx' does not exist", await FailingLineAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_CertificatePathIsADevice_SaysItIsNotARegularFile()
+    {
+        environment["Device__CertificatePath"] = "/dev/zero";
+
+        Assert.Contains("Device__CertificatePath: '/dev/zero' is not a regular file (a device or pipe)", await FailingLineAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_PrivateKeyPathWithAPfx_SaysThePfxCarriesItsKey()
+    {
+        environment["Device__PrivateKeyPath"] = device.KeyPem;
+
+        Assert.Contains($"Device__PrivateKeyPath: '{device.KeyPem}' is set, but '{device.Pfx}' is a PFX, which carries its own key", await FailingLineAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_IntermediateCaAsTheDeviceCertificate_IsRefused()
+    {
+        var ca = pki.WriteDevice("ca-dev", pki.Own(CertificateFactory.CreateIntermediateCa(pki.RootCa, "ca-dev")), []);
+        environment["Device__Id"] = "ca-dev";
+        environment["Device__CertificatePath"] = ca.Pfx;
+
+        Assert.Contains("is a CA certificate (basic constraints CA:true), not a device certificate", await FailingLineAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -138,22 +133,6 @@ public sealed class StartupErrorTests : IDisposable
 
         Assert.Contains($"Outbox__Path: cannot use '{Path.Combine(file, "outbox")}': ", line, StringComparison.Ordinal);
         Assert.Contains("Set Outbox__Path to a writable folder (in a container, a volume mounted there).", line, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task Start_OutboxMaxBytesTooSmall_SaysTheMinimum()
-    {
-        environment["Outbox__MaxBytes"] = "1000";
-
-        Assert.Contains("Outbox__MaxBytes 1000 is too small: use at least 262144 (256 KiB).", await FailingLineAsync(), StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task Start_ShutdownTimeoutBeyondAMinute_SaysTheRange()
-    {
-        environment["Telemetry__ShutdownTimeout"] = "00:05:00";
-
-        Assert.Contains("Telemetry__ShutdownTimeout 00:05:00 is out of range", await FailingLineAsync(), StringComparison.Ordinal);
     }
 
     public void Dispose() => pki.Dispose();

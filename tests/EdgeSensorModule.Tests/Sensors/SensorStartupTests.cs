@@ -49,7 +49,7 @@ public sealed class SensorStartupTests : IDisposable
     {
         environment["Sensor__Type"] = "Dht22";
 
-        Assert.Contains("Sensor__Type: 'Dht22' is not a valid sensor type: use one of Fake, Auto, Bme280, Bmp280, Sht3x, Sht4x, Shtc3, Si7021, Aht20.", await FailingLineAsync(), StringComparison.Ordinal);
+        Assert.Contains("Sensor__Type: 'Dht22' is not a valid value: use one of Fake, Auto, Bme280, Bmp280, Sht3x, Sht4x, Shtc3, Si7021, Aht20 (by name).", await FailingLineAsync(), StringComparison.Ordinal);
     }
 
     public void Dispose() => pki.Dispose();

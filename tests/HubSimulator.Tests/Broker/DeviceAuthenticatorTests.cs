@@ -52,6 +52,18 @@ public sealed class DeviceAuthenticatorTests : IDisposable
         Assert.Contains("does not chain to a registered, verified CA", decision.Reason, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Authenticate_IntermediateCaPresentedAsTheDevice_IsRefused()
+    {
+        ProofOfPossession.RegisterAndVerify(registry, "root", pki.RootCa, _ => { });
+        registry.AddDevice("ca-dev", DeviceAuthentication.CaSigned);
+        var ca = pki.Own(CertificateFactory.CreateIntermediateCa(pki.RootCa, "ca-dev"));
+
+        var decision = authenticator.Authenticate("ca-dev", Username("ca-dev"), ca, []);
+
+        Assert.Equal(ConnectDecision.Refuse("the certificate 'CN=ca-dev' is a CA certificate (basic constraints CA:true), not a device certificate"), decision);
+    }
+
     static string Username(string deviceId) => MqttConnectionIdentity.Username("localhost", deviceId, "tests");
 
     public void Dispose() => pki.Dispose();

@@ -4,7 +4,8 @@ using EdgeSensorModule.Configuration;
 namespace Packaging.Tests.Manifest;
 
 /// <summary>
-/// The environment variable names the module reads, derived from its options classes: every public settable property
+/// The environment variable names the module reads, derived from its options classes: every public property with a
+/// setter (public for the binder, internal for the durations and choices the module parses itself, see SettingReader)
 /// of a class in <c>EdgeSensorModule.Configuration</c> that declares a <c>Section</c> constant, as <c>Section__Property</c>.
 /// Derived rather than listed, so a setting added to the module is known here at once.
 /// </summary>
@@ -24,7 +25,7 @@ internal static class ModuleSettings
                 continue;
             }
 
-            foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.SetMethod is { IsPublic: true }))
+            foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.SetMethod is not null))
             {
                 names.Add($"{section}__{property.Name}");
             }

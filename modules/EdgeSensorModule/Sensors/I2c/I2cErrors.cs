@@ -1,7 +1,8 @@
 namespace EdgeSensorModule.Sensors.I2c;
 
 /// <summary>
-/// Reads the errno out of System.Device.Gpio's I2C exceptions, e.g.
+/// Reads the errno out of System.Device.Gpio's I2C exceptions, which carry it only in their text (the one place that reads it;
+/// I2cErrorsTests pins the real library's wording), e.g.
 /// "Error 121 (Remote I/O error) performing I2C data transfer." or "Error 2 (No such file or directory). Can not open ...".
 /// </summary>
 internal static class I2cErrors
