@@ -2,6 +2,7 @@ using System.Globalization;
 using EdgeSensorModule.Alerts;
 using EdgeSensorModule.Configuration;
 using EdgeSensorModule.HubConnection;
+using EdgeSensorModule.Metrics;
 using EdgeSensorModule.Outbox;
 using EdgeSensorModule.Sensors;
 using EdgeSensorModule.Sampling;
@@ -28,6 +29,7 @@ public static class ModuleServiceCollectionExtensions
             .AddAlerts()
             .AddOutbox()
             .AddIotHubClient()
+            .AddModuleMetrics(builder.Configuration)
             .AddShutdown(builder.Configuration[$"{TelemetryOptions.Section}:{nameof(TelemetryOptions.ShutdownTimeout)}"])
             // The host stops services in reverse order: sampling stops first, then delivery finishes what is in flight.
             .AddHostedService<DeliveryService>()
