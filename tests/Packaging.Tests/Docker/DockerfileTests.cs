@@ -70,12 +70,12 @@ public sealed class DockerfileTests
 
     [Theory]
     [MemberData(nameof(Platforms))]
-    public void Dockerfile_RuntimeBase_IsTheChiseledImageForItsBuild(string platform)
+    public void Dockerfile_RuntimeBase_IsTheChiseledRuntimeDepsOfItsPlatform(string platform)
     {
         var runtimeBase = Instructions(platform).Last(i => i.Keyword == "FROM").Arguments;
 
-        var variant = ModuleJson.NativeAotPlatforms.Contains(platform) ? "noble-chiseled-aot" : "noble-chiseled";
-        Assert.Equal($"mcr.microsoft.com/dotnet/runtime-deps:10.0-{variant}-{platform}", runtimeBase);
+        // .NET 10 has no separate -aot runtime-deps tag: Native AOT and self-contained apps share the chiseled one.
+        Assert.Equal($"mcr.microsoft.com/dotnet/runtime-deps:10.0-noble-chiseled-{platform}", runtimeBase);
     }
 
     [Theory]
