@@ -7,10 +7,13 @@ using TestInfrastructure;
 // Usage: dotnet bench/EndToEnd/bin/Release/net10.0/EndToEnd.dll <repo root> <results folder> [count] [aot binary] [container build binary]
 //        ... <repo root> <results folder> --footprint <module binary> <interval> <count> <minutes> <output file>
 //        (one module alone, VmRSS sampled every 10 s; e.g. 00:00:01 1000000 10 for the steady state, 00:00:00 for growth)
+//        ... <repo root> <results folder> --backlog <module binary> <count>
+//        (count readings taken offline, then delivered after a restart: peak RSS and msg/s of the drain)
 var root = Path.GetFullPath(args.Length > 0 ? args[0] : ".");
 var results = Path.GetFullPath(args.Length > 1 ? args[1] : Path.Combine(root, "bench", "results"));
 var footprint = args.Length > 2 && args[2] == "--footprint";
-var count = footprint ? 0 : args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 5000;
+var backlog = args.Length > 2 && args[2] == "--backlog";
+var count = footprint || backlog ? 0 : args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 5000;
 var aot = !footprint && args.Length > 3 ? args[3] : null;
 var container = !footprint && args.Length > 4 ? args[4] : null;
 const int WarmUp = 200;
@@ -32,6 +35,14 @@ if (footprint)
     };
     await Footprint.RunAsync(module with { Environment = environment }, subscriber, TimeSpan.FromMinutes(double.Parse(args[6], CultureInfo.InvariantCulture)),
         TimeSpan.FromSeconds(10), Path.GetFullPath(args[7]));
+    return 0;
+}
+
+if (backlog)
+{
+    var result = await Backlog.RunAsync(Module("EdgeSensorModule", args[3], [], 0), broker, subscriber, int.Parse(args[4], CultureInfo.InvariantCulture));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"{result.Name}: {result.Messages} delivered at {result.Throughput:0} msg/s, peak RSS {result.PeakRssMegabytes:0.0} MB, {result.CpuMicrosecondsPerMessage:0} us CPU/msg"));
     return 0;
 }
 
