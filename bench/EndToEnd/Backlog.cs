@@ -13,6 +13,8 @@ internal static class Backlog
 {
     public static async Task<RunResult> RunAsync(Contender module, MosquittoBroker broker, Subscriber subscriber, int count)
     {
+        // Room for the backlog and the one new reading, so the outbox limits drop nothing.
+        module = module with { Environment = new Dictionary<string, string?>(module.Environment) { ["Outbox__MaxMessages"] = (count + 1).ToString(CultureInfo.InvariantCulture) } };
         var offline = new Dictionary<string, string?>(module.Environment)
         {
             ["Device__Port"] = FreePort.Next().ToString(CultureInfo.InvariantCulture), // nothing listens: connection refused, retried
