@@ -4,7 +4,7 @@ using IotHub.Protocol;
 using IotHub.Protocol.Telemetry;
 using TestInfrastructure;
 
-// Usage: dotnet bench/EndToEnd/bin/Release/net10.0/EndToEnd.dll <repo root> <results folder> [count] [aot binary] [container build binary]
+// Usage: dotnet bench/EndToEnd/bin/Release/net10.0/EndToEnd.dll <repo root> <results folder> [count] [aot binary] [trimmed ReadyToRun binary]
 //        ... <repo root> <results folder> --footprint <module binary> <interval> <count> <minutes> <output file>
 //        (one module alone, VmRSS sampled every 10 s; e.g. 00:00:01 1000000 10 for the steady state, 00:00:00 for growth)
 //        ... <repo root> <results folder> --backlog <module binary> <count>
@@ -54,13 +54,14 @@ var contenders = new List<(string Name, Func<string, int, Contender> Create)>
 };
 if (container is not null && File.Exists(container))
 {
-    // What the container images run: self-contained, trimmed, ReadyToRun (modules/EdgeSensorModule/Dockerfile.*).
-    contenders.Add(("EdgeSensorModule (container build)", (name, n) => Module(name, container, [], n)));
+    // What the arm32v7 image runs: self-contained, trimmed, ReadyToRun (modules/EdgeSensorModule/Dockerfile.arm32v7).
+    contenders.Add(("EdgeSensorModule (trimmed R2R, arm32v7 image)", (name, n) => Module(name, container, [], n)));
 }
 
 if (aot is not null && File.Exists(aot))
 {
-    contenders.Add(("EdgeSensorModule (Native AOT)", (name, n) => Module(name, aot, [], n)));
+    // What the amd64 and arm64v8 images run (Dockerfile.amd64, Dockerfile.arm64v8).
+    contenders.Add(("EdgeSensorModule (Native AOT, amd64/arm64v8 images)", (name, n) => Module(name, aot, [], n)));
 }
 
 contenders.Add(("Node.js SDK, 1 in flight", (name, n) => NodeSdk(name, 1, n)));
