@@ -4,13 +4,16 @@ using IotHub.Protocol;
 using IotHub.Protocol.Telemetry;
 using TestInfrastructure;
 
-// Usage: dotnet bench/EndToEnd/bin/Release/net10.0/EndToEnd.dll <repo root> <results folder> [count] [aot binary] [container build binary]
+// Usage: dotnet bench/EndToEnd/bin/Release/net10.0/EndToEnd.dll <repo root> <results folder> [count] [aot binary] [trimmed ReadyToRun binary]
 //        ... <repo root> <results folder> --footprint <module binary> <interval> <count> <minutes> <output file>
 //        (one module alone, VmRSS sampled every 10 s; e.g. 00:00:01 1000000 10 for the steady state, 00:00:00 for growth)
+//        ... <repo root> <results folder> --backlog <module binary> <count>
+//        (count readings taken offline, then delivered after a restart: peak RSS and msg/s of the drain)
 var root = Path.GetFullPath(args.Length > 0 ? args[0] : ".");
 var results = Path.GetFullPath(args.Length > 1 ? args[1] : Path.Combine(root, "bench", "results"));
 var footprint = args.Length > 2 && args[2] == "--footprint";
-var count = footprint ? 0 : args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 5000;
+var backlog = args.Length > 2 && args[2] == "--backlog";
+var count = footprint || backlog ? 0 : args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 5000;
 var aot = !footprint && args.Length > 3 ? args[3] : null;
 var container = !footprint && args.Length > 4 ? args[4] : null;
 const int WarmUp = 200;
@@ -35,6 +38,14 @@ if (footprint)
     return 0;
 }
 
+if (backlog)
+{
+    var result = await Backlog.RunAsync(Module("EdgeSensorModule", args[3], [], 0), broker, subscriber, int.Parse(args[4], CultureInfo.InvariantCulture));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"{result.Name}: {result.Messages} delivered at {result.Throughput:0} msg/s, peak RSS {result.PeakRssMegabytes:0.0} MB, {result.CpuMicrosecondsPerMessage:0} us CPU/msg"));
+    return 0;
+}
+
 var moduleDll = Path.Combine(root, "modules", "EdgeSensorModule", "bin", "Release", "net10.0", "EdgeSensorModule.dll");
 // Each contender by name, and how to make its run of n readings.
 var contenders = new List<(string Name, Func<string, int, Contender> Create)>
@@ -43,13 +54,14 @@ var contenders = new List<(string Name, Func<string, int, Contender> Create)>
 };
 if (container is not null && File.Exists(container))
 {
-    // What the container images run: self-contained, trimmed, ReadyToRun (modules/EdgeSensorModule/Dockerfile.*).
-    contenders.Add(("EdgeSensorModule (container build)", (name, n) => Module(name, container, [], n)));
+    // What the arm32v7 image runs: self-contained, trimmed, ReadyToRun (modules/EdgeSensorModule/Dockerfile.arm32v7).
+    contenders.Add(("EdgeSensorModule (trimmed R2R, arm32v7 image)", (name, n) => Module(name, container, [], n)));
 }
 
 if (aot is not null && File.Exists(aot))
 {
-    contenders.Add(("EdgeSensorModule (Native AOT)", (name, n) => Module(name, aot, [], n)));
+    // What the amd64 and arm64v8 images run (Dockerfile.amd64, Dockerfile.arm64v8).
+    contenders.Add(("EdgeSensorModule (Native AOT, amd64/arm64v8 images)", (name, n) => Module(name, aot, [], n)));
 }
 
 contenders.Add(("Node.js SDK, 1 in flight", (name, n) => NodeSdk(name, 1, n)));

@@ -1,6 +1,7 @@
 using EdgeSensorModule.Alerts;
 using EdgeSensorModule.Configuration;
 using EdgeSensorModule.HubConnection;
+using EdgeSensorModule.Metrics;
 using EdgeSensorModule.Outbox;
 using EdgeSensorModule.Sensors;
 using EdgeSensorModule.Sampling;
@@ -27,6 +28,7 @@ public static class ModuleServiceCollectionExtensions
             .AddAlerts()
             .AddOutbox()
             .AddIotHubClient()
+            .AddModuleMetrics(builder.Configuration)
             .AddShutdown()
             // The host stops services in reverse order: sampling stops first, then delivery finishes what is in flight.
             .AddHostedService<DeliveryService>()

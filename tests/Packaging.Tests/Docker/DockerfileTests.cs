@@ -48,22 +48,41 @@ public sealed class DockerfileTests
     [MemberData(nameof(Platforms))]
     public void Dockerfile_Publish_TargetsItsPlatform(string platform)
     {
-        var instructions = Instructions(platform);
         var rid = ModuleJson.RuntimeIdentifiers[platform];
-        var runs = instructions.Where(i => i.Keyword == "RUN" && i.Arguments.Contains("dotnet ", StringComparison.Ordinal)).ToList();
-        var runtimeBase = instructions.Last(i => i.Keyword == "FROM").Arguments;
+        var runs = DotnetRuns(platform);
 
-        Assert.All(runs, run => Assert.Contains($" -r {rid} ", run.Arguments + " ", StringComparison.Ordinal));
-        Assert.Contains(runs, run => run.Arguments.Contains("dotnet publish", StringComparison.Ordinal));
+        Assert.All(runs, run => Assert.Contains($" -r {rid} ", run + " ", StringComparison.Ordinal));
+        Assert.Contains(runs, run => run.Contains("dotnet publish", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(Platforms))]
+    public void Dockerfile_AotPlatforms_RestoreAndPublishNativeAotFromTheAotSdk(string platform)
+    {
+        var instructions = Instructions(platform);
+        var aot = ModuleJson.NativeAotPlatforms.Contains(platform);
+
+        Assert.All(DotnetRuns(platform), run => Assert.Equal(aot, run.Contains(" -p:PublishAot=true", StringComparison.Ordinal)));
+        Assert.StartsWith(
+            aot ? "--platform=linux/amd64 mcr.microsoft.com/dotnet/sdk:10.0-noble-aot " : "--platform=$BUILDPLATFORM mcr.microsoft.com/dotnet/sdk:10.0 ",
+            instructions.First(i => i.Keyword == "FROM").Arguments, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Platforms))]
+    public void Dockerfile_RuntimeBase_IsTheChiseledRuntimeDepsOfItsPlatform(string platform)
+    {
+        var runtimeBase = Instructions(platform).Last(i => i.Keyword == "FROM").Arguments;
+
+        // .NET 10 has no separate -aot runtime-deps tag: Native AOT and self-contained apps share the chiseled one.
         Assert.Equal($"mcr.microsoft.com/dotnet/runtime-deps:10.0-noble-chiseled-{platform}", runtimeBase);
-        Assert.StartsWith("--platform=$BUILDPLATFORM mcr.microsoft.com/dotnet/sdk:10.0 ", instructions.First(i => i.Keyword == "FROM").Arguments, StringComparison.Ordinal);
     }
 
     [Theory]
     [MemberData(nameof(Platforms))]
     public void Dockerfile_RuntimeStage_RunsTheModuleAsNonRoot(string platform)
     {
-        var runtime = Instructions(platform).SkipWhile(i => i.Keyword != "FROM").Skip(1).SkipWhile(i => i.Keyword != "FROM").ToList();
+        var runtime = RuntimeStage(platform);
 
         var user = runtime.Last(i => i.Keyword == "USER").Arguments;
         Assert.NotEqual("0", user.Split(':')[0]);
@@ -71,6 +90,27 @@ public sealed class DockerfileTests
         Assert.Equal("[\"./EdgeSensorModule\"]", runtime.Single(i => i.Keyword == "ENTRYPOINT").Arguments);
         Assert.Equal("/app", runtime.Single(i => i.Keyword == "WORKDIR").Arguments);
         Assert.DoesNotContain(runtime, i => i.Keyword is "ENV" or "ARG" && i.Arguments.Contains("PASSWORD", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Theory]
+    [MemberData(nameof(Platforms))]
+    public void Dockerfile_Image_GetsNoSymbolFiles(string platform)
+    {
+        var publish = DotnetRuns(platform).Single(run => run.Contains("dotnet publish", StringComparison.Ordinal));
+        var copied = RuntimeStage(platform).Where(i => i.Keyword == "COPY").SelectMany(i => Dockerfile.SplitCopy(i.Arguments).Paths.SkipLast(1));
+
+        // The publish output keeps native symbols (.dbg) and the libraries' .pdb: removed before anything is copied.
+        Assert.Contains("&& rm -f /app/*.dbg /app/*.pdb", publish, StringComparison.Ordinal);
+        Assert.DoesNotContain(copied, path => path.EndsWith(".dbg", StringComparison.Ordinal) || path.EndsWith(".pdb", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(Platforms))]
+    public void Dockerfile_AotImage_CopiesOnlyTheExecutableAndItsSettings(string platform)
+    {
+        Assert.Equal(
+            ModuleJson.NativeAotPlatforms.Contains(platform) ? ["EdgeSensorModule", "appsettings.json"] : ["/app"],
+            ImageLayout.AppFiles(ModuleJson.Platforms[platform]));
     }
 
     [Fact]
@@ -82,6 +122,11 @@ public sealed class DockerfileTests
     }
 
     static IReadOnlyList<DockerInstruction> Instructions(string platform) => Dockerfile.Parse(Repository.Read(ModuleJson.Platforms[platform]));
+
+    static List<DockerInstruction> RuntimeStage(string platform) => ImageLayout.RuntimeStage(Instructions(platform));
+
+    static List<string> DotnetRuns(string platform) =>
+        [.. Instructions(platform).Where(i => i.Keyword == "RUN" && i.Arguments.Contains("dotnet ", StringComparison.Ordinal)).Select(i => i.Arguments)];
 
     /// <summary>The project and every project it references, transitively, relative to the repository root.</summary>
     static HashSet<string> ProjectClosure(string project)

@@ -15,6 +15,9 @@ internal static class ModuleJson
         ["arm64v8"] = "linux-arm64",
     };
 
+    /// <summary>The platforms whose image ships the Native AOT build; the others (linux-arm: no AOT packs) ship the trimmed one.</summary>
+    public static readonly IReadOnlySet<string> NativeAotPlatforms = new HashSet<string>(StringComparer.Ordinal) { "amd64", "arm64v8" };
+
     static JsonObject Image => Repository.ReadJson(FileName)["image"]!.AsObject();
 
     /// <summary>Platform to Dockerfile path, relative to the repository root.</summary>

@@ -80,6 +80,16 @@ public sealed partial class DeploymentTemplateTests
     }
 
     [Fact]
+    public void CreateOptions_MetricsPort_IsTheDocumentedPortAndComesFromEnv()
+    {
+        var exposed = template.CreateOptions["ExposedPorts"]!.AsObject().Select(p => p.Key).ToList();
+
+        Assert.Equal([$"{EdgeSensorModule.Configuration.MetricsOptions.DocumentedPort}/tcp"], exposed);
+        Assert.Equal("$METRICS_PORT", template.Environment["Metrics__Port"]);
+        Assert.Contains(EnvFile.Declared()["METRICS_PORT"], new[] { "0", $"{EdgeSensorModule.Configuration.MetricsOptions.DocumentedPort}" });
+    }
+
+    [Fact]
     public void ModuleImage_Placeholder_NamesTheModuleOfModuleJson()
     {
         var image = template.Module["settings"]!["image"]!.GetValue<string>();

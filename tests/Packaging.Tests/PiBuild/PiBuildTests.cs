@@ -7,14 +7,14 @@ using Xunit.Abstractions;
 
 namespace Packaging.Tests.PiBuild;
 
-/// <summary>The Raspberry Pi (linux-arm64) build of the module, run under qemu-user against a TLS mosquitto.</summary>
+/// <summary>The Raspberry Pi (linux-arm64) Native AOT build of the module, as its image holds it, run under qemu-user against a TLS mosquitto.</summary>
 public sealed class PiBuildTests(Arm64Publish build, ITestOutputHelper output) : IClassFixture<Arm64Publish>
 {
     const int Readings = 20;
     const string DeviceId = "pi-device";
 
     [Fact]
-    public async Task Arm64Build_UnderQemu_DeliversEveryReadingAndExits0()
+    public async Task Arm64AotImageFiles_UnderQemu_DeliverEveryReadingAndExit0()
     {
         var qemu = Qemu.FindAarch64();
         using var pki = new TestPki();
@@ -24,7 +24,6 @@ public sealed class PiBuildTests(Arm64Publish build, ITestOutputHelper output) :
         var outbox = Directory.CreateTempSubdirectory("esm-arm64-outbox-").FullName;
         var environment = new Dictionary<string, string?>
         {
-            ["DOTNET_EnableWriteXorExecute"] = "0", // W^X makes the JIT crawl under emulation
             ["Device__Id"] = DeviceId,
             ["Device__HostName"] = "localhost",
             ["Device__Port"] = broker.Port.ToString(CultureInfo.InvariantCulture),
@@ -39,7 +38,7 @@ public sealed class PiBuildTests(Arm64Publish build, ITestOutputHelper output) :
         };
 
         var watch = Stopwatch.StartNew();
-        await using var module = ModuleProcess.StartExecutable(qemu, ["-L", "/", build.Executable], environment, build.Output);
+        await using var module = ModuleProcess.StartExecutable(qemu, ["-L", "/", build.Executable], environment, build.Image);
         var exitCode = await module.WaitForExitAsync(TimeSpan.FromMinutes(3));
         output.WriteLine($"publish {build.Duration.TotalSeconds:F1} s, {build.Size / 1e6:F1} MB; run under qemu {watch.Elapsed.TotalSeconds:F1} s");
         Directory.Delete(outbox, recursive: true);
