@@ -7,10 +7,11 @@ using TestInfrastructure;
 namespace EdgeSensorModule.Tests.HubConnection;
 
 /// <summary>
-/// A server that completes TLS and then never answers CONNECT (issue 11 item 5): that is a timeout, or a shutdown when
-/// the module stops meanwhile; never the server refusing the device's certificate.
+/// What a server does after completing TLS decides what a failed connect is called (issue 11 item 5). Never answering
+/// CONNECT is a timeout, or a shutdown when the module stops meanwhile; only closing at once, before sending anything,
+/// is the server refusing the device's certificate (how .NET servers and TLS 1.3 refuse it).
 /// </summary>
-public sealed class StalledServerTests : IDisposable
+public sealed class ConnectAfterHandshakeTests : IDisposable
 {
     static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
@@ -40,6 +41,17 @@ public sealed class StalledServerTests : IDisposable
         await shutdown.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => connecting);
+    }
+
+    [Fact]
+    public async Task ConnectAsync_ServerClosesRightAfterTheHandshake_IsClientCertificateRejected()
+    {
+        await using var server = TlsTestServer.Start(pki, (_, _) => Task.CompletedTask);
+        await using var client = Client(server.Port, "refused-device", connectTimeout: Patience);
+
+        var error = await Assert.ThrowsAsync<HubException>(() => client.ConnectAsync(CancellationToken.None));
+
+        Assert.Equal(HubErrorCode.ClientCertificateRejected, error.ErrorCode);
     }
 
     [Fact]
