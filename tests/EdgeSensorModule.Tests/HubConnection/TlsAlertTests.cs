@@ -3,6 +3,7 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using EdgeSensorModule.HubConnection;
+using IotHub.Certificates;
 
 namespace EdgeSensorModule.Tests.HubConnection;
 
@@ -13,6 +14,7 @@ namespace EdgeSensorModule.Tests.HubConnection;
 public sealed class TlsAlertTests
 {
     const byte UnknownCa = 48;
+    const byte ProtocolVersion = 70;
 
     [Fact]
     public async Task Find_ServerAnswersTheClientHelloWithAnAlert_ReadsTheAlertFromTheRuntimesErrorCode()
@@ -28,6 +30,23 @@ public sealed class TlsAlertTests
         await server;
 
         Assert.Equal(new TlsAlert(UnknownCa), TlsAlert.Find(failure));
+    }
+
+    [Theory]
+    [InlineData(UnknownCa, HubErrorCode.ClientCertificateRejected)]
+    [InlineData(ProtocolVersion, HubErrorCode.ConnectionLost)]
+    public async Task ConnectAsync_ServerAlertsDuringTheHandshake_IsClassifiedByTheAlert(byte alert, HubErrorCode expected)
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var server = AnswerWithAlertAsync(listener, alert);
+        using var identity = new ClientIdentity(CertificateFactory.CreateSelfSignedDevice("alerted-device"), []);
+        var connector = new TlsConnector("localhost", identity, null, "Device__TrustBundlePath");
+
+        var error = await Assert.ThrowsAsync<HubException>(() => connector.ConnectAsync(listener.LocalEndpoint, CancellationToken.None));
+        await server;
+
+        Assert.Equal(expected, error.ErrorCode);
     }
 
     /// <summary>Reads the ClientHello, answers with one fatal alert record (RFC 8446 §5.1, §6) and closes.</summary>
