@@ -114,15 +114,12 @@ public sealed partial class MqttHubClient : IHubClient
             Payload = new ReadOnlySequence<byte>(message.Body),
             QualityOfServiceLevel = MqttQualityOfServiceLevel.AtLeastOnce,
         };
+        MqttClientPublishResult result;
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(device.OperationTimeout);
-            var result = await client.PublishAsync(publish, timeout.Token);
-            if (!result.IsSuccess)
-            {
-                throw new HubException(HubErrorCode.MessageRejected, $"The hub refused message {message.MessageId}: {result.ReasonCode} {result.ReasonString}");
-            }
+            result = await client.PublishAsync(publish, timeout.Token);
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
@@ -136,6 +133,11 @@ public sealed partial class MqttHubClient : IHubClient
         catch (Exception ex) when (ex is MqttClientNotConnectedException or MqttCommunicationException or IOException or ObjectDisposedException)
         {
             throw new HubException(HubErrorCode.ConnectionLost, $"The connection to {endpoint} was lost: {ex.Message}", ex);
+        }
+
+        if (!result.IsSuccess)
+        {
+            throw new HubException(HubErrorCode.MessageRejected, $"The hub refused message {message.MessageId}: {result.ReasonCode} {result.ReasonString}");
         }
     }
 
