@@ -32,14 +32,14 @@ internal sealed class InboundGuardStream(Stream inner, string endpoint, bool cli
         {
             count = await inner.ReadAsync(buffer, cancellationToken);
         }
-        catch (IOException ex) when (!received)
+        catch (IOException ex) when (!received && Verdict(ex) is { } verdict)
         {
-            throw BeforeFirstByte(ex);
+            throw verdict;
         }
 
-        if (count == 0 && !received && clientCertificateSent)
+        if (count == 0 && !received && Verdict(null) is { } closed)
         {
-            throw BeforeFirstByte(null);
+            throw closed;
         }
 
         received |= count > 0;
@@ -90,12 +90,15 @@ internal sealed class InboundGuardStream(Stream inner, string endpoint, bool cli
         base.Dispose(disposing);
     }
 
-    /// <summary>The connection ended before the server sent anything: a TLS alert or a close is its verdict.</summary>
-    Exception BeforeFirstByte(IOException? failure) => TlsAlert.Find(failure) switch
+    /// <summary>
+    /// The connection ended (<paramref name="failure"/>, or a close when null) before the server sent anything: a TLS
+    /// alert, or a close after it asked for the device's certificate, is its verdict. Null when it says nothing.
+    /// </summary>
+    HubException? Verdict(IOException? failure) => TlsAlert.Find(failure) switch
     {
         { RejectsCertificate: true } alert => TlsConnector.ClientCertificateRejected(endpoint, alert.ToString(), failure),
         { } alert => new HubException(HubErrorCode.ConnectionLost, $"The server at {endpoint} ended the connection before CONNACK with {alert}.", failure),
         null when clientCertificateSent => TlsConnector.ClientCertificateRejected(endpoint, "it closed the connection right after the handshake, before CONNACK", failure),
-        null => failure ?? new IOException($"The server at {endpoint} closed the connection before CONNACK."),
+        null => null,
     };
 }
