@@ -27,7 +27,6 @@ public sealed partial class MqttHubClient : IHubClient
     readonly IMqttClient client;
     readonly MqttClientOptions options;
     readonly string endpoint;
-    readonly TlsConnector tls;
     volatile bool closing;
 
     /// <summary>Creates the client; it does not connect yet.</summary>
@@ -39,10 +38,9 @@ public sealed partial class MqttHubClient : IHubClient
         var host = device.ConnectHostName;
         var port = device.Port ?? MqttConnectionIdentity.MqttTlsPort;
         endpoint = $"{host}:{port}";
-        tls = new TlsConnector(host, identity, trustBundle, "Device__TrustBundlePath");
         options = new MqttClientOptionsBuilder()
             .WithTcpServer(host, port)
-            .WithStreamProvider(tls)
+            .WithStreamProvider(new TlsConnector(host, identity, trustBundle, "Device__TrustBundlePath"))
             .WithProtocolVersion(MqttProtocolVersion.V311)
             .WithClientId(MqttConnectionIdentity.ClientId(device.Id))
             .WithCredentials(MqttConnectionIdentity.Username(host, device.Id, ProductInfo))
@@ -67,24 +65,25 @@ public sealed partial class MqttHubClient : IHubClient
 
         closing = false;
         MqttClientConnectResult result;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(device.ConnectTimeout);
         try
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(device.ConnectTimeout);
             result = await client.ConnectAsync(options, timeout.Token);
         }
-        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (cancellationToken.IsCancellationRequested)
+        {
+            // Shutdown while connecting. MQTTnet reports a cancelled wait for CONNACK as "Connection closed".
+            throw new OperationCanceledException($"Connecting to {endpoint} was cancelled.", ex, cancellationToken);
+        }
+        catch (Exception ex) when (timeout.IsCancellationRequested)
         {
             throw new HubException(HubErrorCode.Timeout, $"Connecting to {endpoint} took longer than Device__ConnectTimeout ({device.ConnectTimeout}).", ex);
         }
-        catch (Exception ex) when (FindHubException(ex) is { } hub)
+        catch (Exception ex) when (FindHubException(ex) is { } cause)
         {
-            throw hub;
-        }
-        catch (Exception ex) when (ex is MqttCommunicationException or IOException && tls.HandshakeCompleted)
-        {
-            // TLS 1.3: the server checks our certificate after the handshake and closes the connection before CONNACK.
-            throw TlsConnector.ClientCertificateRejected(endpoint, TlsConnector.FindTlsAlert(ex) ?? "the connection was closed before CONNACK", ex);
+            // Thrown by TlsConnector or read from the connection it returned: already classified.
+            throw new HubException(cause.ErrorCode, cause.Message, ex);
         }
         catch (Exception ex) when (ex is MqttCommunicationException or IOException)
         {
@@ -115,23 +114,30 @@ public sealed partial class MqttHubClient : IHubClient
             Payload = new ReadOnlySequence<byte>(message.Body),
             QualityOfServiceLevel = MqttQualityOfServiceLevel.AtLeastOnce,
         };
+        MqttClientPublishResult result;
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(device.OperationTimeout);
-            var result = await client.PublishAsync(publish, timeout.Token);
-            if (!result.IsSuccess)
-            {
-                throw new HubException(HubErrorCode.MessageRejected, $"The hub refused message {message.MessageId}: {result.ReasonCode} {result.ReasonString}");
-            }
+            result = await client.PublishAsync(publish, timeout.Token);
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
             throw new HubException(HubErrorCode.Timeout, $"No acknowledgement from {endpoint} within Device__OperationTimeout ({device.OperationTimeout}).", ex);
         }
+        catch (Exception ex) when (FindHubException(ex) is { } cause)
+        {
+            // The connection ended on something the module refuses; OnDisconnectedAsync has logged why.
+            throw new HubException(cause.ErrorCode, $"The connection to {endpoint} was closed.", ex);
+        }
         catch (Exception ex) when (ex is MqttClientNotConnectedException or MqttCommunicationException or IOException or ObjectDisposedException)
         {
             throw new HubException(HubErrorCode.ConnectionLost, $"The connection to {endpoint} was lost: {ex.Message}", ex);
+        }
+
+        if (!result.IsSuccess)
+        {
+            throw new HubException(HubErrorCode.MessageRejected, $"The hub refused message {message.MessageId}: {result.ReasonCode} {result.ReasonString}");
         }
     }
 
@@ -192,6 +198,10 @@ public sealed partial class MqttHubClient : IHubClient
         {
             LogClosed(logger, endpoint);
         }
+        else if (args.ClientWasConnected && FindHubException(args.Exception) is { } refused)
+        {
+            LogRefused(logger, endpoint, refused.Message);
+        }
         else if (args.ClientWasConnected)
         {
             LogDisconnected(logger, endpoint, args.Reason.ToString(), args.Exception?.Message ?? "");
@@ -208,6 +218,9 @@ public sealed partial class MqttHubClient : IHubClient
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Connection to {Endpoint} lost ({Reason}) {Detail}")]
     private static partial void LogDisconnected(ILogger logger, string endpoint, string reason, string detail);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Connection to {Endpoint} closed: {Reason}")]
+    private static partial void LogRefused(ILogger logger, string endpoint, string reason);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Disconnect from {Endpoint} did not complete cleanly: {Detail}")]
     private static partial void LogDisconnectFailed(ILogger logger, string endpoint, string detail);

@@ -12,7 +12,8 @@ namespace EdgeSensorModule.HubConnection;
 /// Opens the TCP connection and the mutual-TLS session for a device. It exists because .NET's SslStream sends only
 /// the client certificates it can chain from the OS stores, not the ones it is handed: an
 /// <see cref="SslStreamCertificateContext"/> built from the identity's own chain makes it send the intermediates the
-/// hub needs to chain the device to its verified CA. Failures become <see cref="HubException"/>s that say what to fix.
+/// hub needs to chain the device to its verified CA. Failures become <see cref="HubException"/>s that say what to fix;
+/// the stream it returns (<see cref="InboundGuardStream"/>) reports what the server does after the handshake the same way.
 /// </summary>
 internal sealed class TlsConnector(
     string targetHost,
@@ -23,17 +24,9 @@ internal sealed class TlsConnector(
     readonly SslStreamCertificateContext clientCertificate =
         SslStreamCertificateContext.Create(identity.Certificate, identity.Chain, offline: true);
 
-    /// <summary>
-    /// True when the last attempt completed the TLS handshake. Under TLS 1.3 a server checks the client certificate
-    /// after the handshake has completed on the client's side, so a refusal shows up as the connection closing
-    /// before CONNACK; this tells that case apart from a host that could not be reached at all.
-    /// </summary>
-    public bool HandshakeCompleted { get; private set; }
-
     /// <inheritdoc />
     public async Task<Stream> ConnectAsync(EndPoint brokerEndPoint, CancellationToken cancellationToken)
     {
-        HandshakeCompleted = false;
         var endpoint = Describe(brokerEndPoint);
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
@@ -63,8 +56,7 @@ internal sealed class TlsConnector(
                 ClientCertificateContext = clientCertificate,
                 CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
             }, cancellationToken);
-            HandshakeCompleted = true;
-            return new CoalescingWriteStream(tls);
+            return new InboundGuardStream(new CoalescingWriteStream(tls), endpoint, clientCertificateSent: tls.LocalCertificate is not null);
         }
         catch (Exception ex) when (ex is AuthenticationException or IOException)
         {
@@ -112,30 +104,22 @@ internal sealed class TlsConnector(
             return new HubException(HubErrorCode.ServerCertificateUntrusted, $"The server at {endpoint} is not trusted: {serverProblem}.", ex);
         }
 
-        return FindTlsAlert(ex) is { } alert
-            ? ClientCertificateRejected(endpoint, alert, ex)
-            : new HubException(HubErrorCode.ConnectionLost, $"The TLS handshake with {endpoint} failed: {Innermost(ex).Message}", ex);
+        return TlsAlert.Find(ex) switch
+        {
+            { RejectsCertificate: true } alert => ClientCertificateRejected(endpoint, alert.ToString(), ex),
+            { } alert => new HubException(HubErrorCode.ConnectionLost, $"The server at {endpoint} ended the TLS handshake with {alert}.", ex),
+            null => new HubException(HubErrorCode.ConnectionLost, $"The TLS handshake with {endpoint} failed: {Innermost(ex).Message}", ex),
+        };
     }
 
-    /// <summary>The server refused the device certificate, during the handshake (TLS 1.2) or right after it (TLS 1.3).</summary>
-    public static HubException ClientCertificateRejected(string endpoint, string how, Exception inner) =>
+    /// <summary>
+    /// The server refused the device certificate: during the handshake, or, when it judges the certificate after its
+    /// handshake (TLS 1.3), before sending anything (<see cref="InboundGuardStream"/>).
+    /// </summary>
+    public static HubException ClientCertificateRejected(string endpoint, string how, Exception? inner) =>
         new(HubErrorCode.ClientCertificateRejected,
             $"The server at {endpoint} refused this device's certificate in the TLS handshake ({how}): the certificate must chain to a CA "
             + "the hub trusts (upload and verify the CA, and keep the intermediates in the certificate file), and be within its validity period.", inner);
-
-    /// <summary>OpenSSL reports a peer's TLS alert as e.g. "error:0A000418:SSL routines::tlsv1 alert unknown ca".</summary>
-    public static string? FindTlsAlert(Exception ex)
-    {
-        ArgumentNullException.ThrowIfNull(ex);
-        var at = ex.Message.IndexOf("alert ", StringComparison.Ordinal);
-        if (at >= 0)
-        {
-            return ex.Message[at..].Trim();
-        }
-
-        var inner = ex is AggregateException aggregate ? aggregate.InnerExceptions : ex.InnerException is { } single ? [single] : [];
-        return inner.Select(FindTlsAlert).FirstOrDefault(found => found is not null);
-    }
 
     static Exception Innermost(Exception ex)
     {

@@ -9,15 +9,6 @@ public static class MqttConnectionIdentity
     /// <summary>MQTT port of IoT Hub and edgeHub (TLS only; there is no plain-text port).</summary>
     public const int MqttTlsPort = 8883;
 
-    /// <summary>AMQP port of IoT Hub and edgeHub (TLS only).</summary>
-    public const int AmqpTlsPort = 5671;
-
-    /// <summary>WebSocket port for MQTT and AMQP over WebSocket.</summary>
-    public const int WebSocketPort = 443;
-
-    /// <summary>The keep-alive the official SDKs use; the hub allows at most 1177 s.</summary>
-    public static readonly TimeSpan DefaultKeepAlive = TimeSpan.FromSeconds(300);
-
     /// <summary>Largest device-to-cloud message the hub accepts.</summary>
     public const int MaxMessageBytes = 256 * 1024;
 

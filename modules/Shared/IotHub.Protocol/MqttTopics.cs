@@ -7,10 +7,6 @@ public static class MqttTopics
     public static string DeviceTelemetry(string deviceId, string propertyBag) =>
         $"devices/{deviceId}/messages/events/{propertyBag}";
 
-    /// <summary>Module telemetry: <c>devices/{deviceId}/modules/{moduleId}/messages/events/{property_bag}</c>.</summary>
-    public static string ModuleTelemetry(string deviceId, string moduleId, string propertyBag) =>
-        $"devices/{deviceId}/modules/{moduleId}/messages/events/{propertyBag}";
-
     /// <summary>Prefix of a device's own telemetry topics; everything after it is the property bag.</summary>
     public static string DeviceTelemetryPrefix(string deviceId) => $"devices/{deviceId}/messages/events/";
 
