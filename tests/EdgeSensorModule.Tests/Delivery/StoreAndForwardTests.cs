@@ -124,6 +124,38 @@ public sealed partial class StoreAndForwardTests(ITestOutputHelper output) : IDi
     }
 
     [Fact]
+    public async Task Module_DiskFullThenRestart_NeverIssuesAMessageIdTwice()
+    {
+        const string device = "disk-full-restart-device";
+        using var disk = TinyDisk.Mount(64);
+        await using var hub = await FaultyHub.StartAsync(pki, brokerUp: true, linkUp: true);
+        var environment = Module(device, hub.Link.Port, 0, interval: "00:00:00.010");
+        environment["Outbox__Path"] = disk.Folder;
+        long firstInMemory;
+        await using (var first = ModuleProcess.Start(ModuleEnvironment.Assembly, environment))
+        {
+            // The disk fills while readings flow: later readings live in memory only and are delivered from there.
+            var full = await first.WaitForLineAsync(l => l.Contains("cannot write reading", StringComparison.Ordinal), Patience);
+            firstInMemory = long.Parse(FullDiskLine().Match(full).Groups[1].Value, CultureInfo.InvariantCulture);
+            await hub.CollectUntilAsync(r => r.Any(m => FaultyHub.Id(m) >= firstInMemory + 200), Patience, "200 readings held in memory");
+            first.Terminate();
+            Assert.True(await first.WaitForExitAsync(Patience) == 0, first.Output);
+        }
+
+        var firstRun = hub.Received.Select(MessageId).ToHashSet();
+        environment["Telemetry__MessageCount"] = "100";
+        var (exit, second) = await ModuleEnvironment.RunAsync(environment, Patience);
+        Assert.True(exit == 0, second.Output);
+        var next = ParseOpened(Assert.Single(second.Lines, l => l.Contains("readings pending from earlier runs", StringComparison.Ordinal))).Next;
+        await hub.CollectUntilAsync(r => r.Select(MessageId).Except(firstRun).Count() >= 100, Patience, "the 100 readings of the second run");
+
+        var reused = hub.Received.Where(m => m.DeviceId == device).GroupBy(FaultyHub.Id)
+            .Where(g => g.Select(m => Convert.ToHexString(m.Body)).Distinct().Count() > 1).Select(g => g.Key).ToList();
+        output.WriteLine($"disk full from messageId {firstInMemory}; the restart began at {next}");
+        Assert.True(reused.Count == 0, $"{reused.Count} messageIds carry two different readings (the restart began at {next}): {string.Join(",", reused.Take(20))}");
+    }
+
+    [Fact]
     public async Task Module_Sigterm_ExitsZeroWithinTheShutdownTimeoutAndTheNextStartSendsTheRest()
     {
         const string device = "sigterm-device";
@@ -187,12 +219,17 @@ public sealed partial class StoreAndForwardTests(ITestOutputHelper output) : IDi
         return byId.Count;
     }
 
+    static string MessageId(ReceivedTelemetry message) => message.SystemProperties[SystemProperties.MessageId];
+
     static (int Pending, long Next) ParseOpened(string line)
     {
         var match = OpenedLine().Match(line);
         Assert.True(match.Success, line);
         return (int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture), long.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture));
     }
+
+    [GeneratedRegex(@"cannot write reading (\d+)")]
+    private static partial Regex FullDiskLine();
 
     [GeneratedRegex(@"(\d+) readings pending from earlier runs, next messageId (\d+)")]
     private static partial Regex OpenedLine();
