@@ -47,7 +47,7 @@ public static class ModuleServiceCollectionExtensions
 
     static IServiceCollection AddAlerts(this IServiceCollection services) => services.AddSingleton<TemperatureAlertPolicy>();
 
-    static IServiceCollection AddOutbox(this IServiceCollection services) => services.AddSingleton<IOutbox, FileOutbox>();
+    static IServiceCollection AddOutbox(this IServiceCollection services) => services.AddSingleton<IOutbox, FileOutbox>().AddSingleton<SampledReadings>();
 
     /// <summary>The host waits for in-flight sends (<c>Telemetry__ShutdownTimeout</c>) plus a margin to disconnect and close files.</summary>
     static IServiceCollection AddShutdown(this IServiceCollection services, string? configured)
