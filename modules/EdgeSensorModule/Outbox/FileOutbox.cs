@@ -104,6 +104,7 @@ public sealed partial class FileOutbox : IOutbox, IDisposable
         ArgumentNullException.ThrowIfNull(create);
         lock (gate)
         {
+            ObjectDisposedException.ThrowIf(closed, this);
             CheckFolder();
             var sequence = nextSequenceNumber;
             if (!Reserve(sequence))
@@ -127,6 +128,7 @@ public sealed partial class FileOutbox : IOutbox, IDisposable
         ArgumentNullException.ThrowIfNull(skip);
         lock (gate)
         {
+            ObjectDisposedException.ThrowIf(closed, this);
             var end = from == PendingEnd.Oldest ? order : order.Reverse();
             return Load([.. (skip.Count == 0 ? end : end.Where(s => !skip.Contains(s))).Take(max)]);
         }
@@ -138,6 +140,7 @@ public sealed partial class FileOutbox : IOutbox, IDisposable
         ArgumentNullException.ThrowIfNull(delivered);
         lock (gate)
         {
+            ObjectDisposedException.ThrowIf(closed, this);
             var settled = delivered.Select(m => m.SequenceNumber).Where(Settle).ToList();
             WriteSettle(SettleReason.Delivered, settled);
             Compact();
