@@ -1,7 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using EdgeSensorModule.Alerts;
 using EdgeSensorModule.Configuration;
-using EdgeSensorModule.Outbox;
 using EdgeSensorModule.Sensors;
 using EdgeSensorModule.Sampling;
 using IotHub.Protocol;
@@ -15,7 +14,7 @@ public class MessageBenchmarks
 {
     readonly SensorReading reading = new(31.25, 64.5, new DateTimeOffset(2026, 11, 29, 3, 0, 0, TimeSpan.Zero));
     readonly TemperatureAlertPolicy policy = new(Options.Create(new AlertOptions()));
-    OutboxMessage message = null!;
+    HubMessage message = null!;
     long sequence;
 
     [GlobalSetup]
@@ -23,11 +22,11 @@ public class MessageBenchmarks
 
     /// <summary>Body JSON (source generated), message id, properties.</summary>
     [Benchmark]
-    public OutboxMessage BuildMessage() => ReadingMessage.Create("myDevice", sequence++, reading, policy.IsAlert(reading.TemperatureCelsius));
+    public HubMessage BuildMessage() => ReadingMessage.Create("myDevice", sequence++, reading, policy.IsAlert(reading.TemperatureCelsius));
 
     /// <summary>The MQTT topic with its property bag.</summary>
     [Benchmark]
-    public string EncodeTopic() => MqttTelemetry.Topic("myDevice", message.Message);
+    public string EncodeTopic() => MqttTelemetry.Topic("myDevice", message);
 
     /// <summary>The threshold rule.</summary>
     [Benchmark]

@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using BenchmarkDotNet.Attributes;
 using EdgeSensorModule.Configuration;
+using EdgeSensorModule.Delivery;
 using EdgeSensorModule.Outbox;
 using EdgeSensorModule.Sensors;
 using EdgeSensorModule.Sampling;
@@ -9,7 +10,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace EdgeSensorModule.Benchmarks;
 
 /// <summary>
-/// The durable outbox on the module's path: append a reading, read the next batch back, settle it. Runs against a
+/// The durable outbox on the module's path: append a reading, read the next batch back in the send order, acknowledge
+/// it. Runs against a
 /// folder under /tmp (the page cache: what sampling waits for). With <c>FlushEachReading</c> the fsyncs happen on the
 /// background flusher and are not in these figures; docs/reliability.md gives their cost.
 /// </summary>
@@ -39,16 +41,15 @@ public class OutboxBenchmarks
         Directory.Delete(folder, recursive: true);
     }
 
-    /// <summary>One reading in, one batch of <see cref="Batch"/> read back and settled: the per-reading cost at steady state.</summary>
+    /// <summary>One reading in, one batch of <see cref="Batch"/> read back and acknowledged: the per-reading cost at steady state.</summary>
     [Benchmark(OperationsPerInvoke = Batch)]
-    public async Task AppendPeekRemove()
+    public void AppendPeekRemove()
     {
         for (var i = 0; i < Batch; i++)
         {
-            await outbox.AppendAsync(ReadingMessage.Create("myDevice", outbox.NextSequenceNumber, reading, temperatureAlert: false), CancellationToken.None);
+            outbox.Append(id => ReadingMessage.Create("myDevice", id, reading, temperatureAlert: false));
         }
 
-        var batch = await outbox.PeekAsync(Batch, CancellationToken.None);
-        await outbox.RemoveAsync(batch.ToList(), CancellationToken.None);
+        outbox.Acknowledge(SendOrder.Next(outbox, Batch));
     }
 }

@@ -29,6 +29,16 @@ public sealed class TinyDisk : IDisposable
         return new TinyDisk(folder);
     }
 
+    /// <summary>Remounts the disk read-only, as a failing SD card or a read-only volume is.</summary>
+    public void MakeReadOnly()
+    {
+        var (code, output) = Run(RequiredTool.Find("mount", "apt-get install -y mount"), "-o", "remount,ro", Folder);
+        if (code != 0)
+        {
+            throw new InvalidOperationException($"Cannot remount {Folder} read-only: {output.Trim()}");
+        }
+    }
+
     /// <inheritdoc />
     public void Dispose()
     {

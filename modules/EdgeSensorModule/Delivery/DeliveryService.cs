@@ -4,6 +4,7 @@ using EdgeSensorModule.Configuration;
 using EdgeSensorModule.HubConnection;
 using EdgeSensorModule.Outbox;
 using EdgeSensorModule.Retry;
+using EdgeSensorModule.Sampling;
 using IotHub.Certificates;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -12,8 +13,9 @@ using Microsoft.Extensions.Options;
 namespace EdgeSensorModule.Delivery;
 
 /// <summary>
-/// The one owner of the hub connection: a supervised loop that connects, sends what the outbox holds (up to
-/// <c>Telemetry__MaxInFlight</c> awaiting acknowledgement), removes what the hub acknowledged, and on any failure
+/// The one owner of the hub connection: a supervised loop that connects, sends what the outbox holds in
+/// <see cref="SendOrder"/> (up to <c>Telemetry__MaxInFlight</c> awaiting acknowledgement), acknowledges to the outbox
+/// what the hub acknowledged, waits for <see cref="SampledReadings"/> when nothing is pending, and on any failure
 /// waits (capped exponential backoff; slower for authentication failures) and connects again. It never gives up.
 /// When sampling has stopped (<c>Telemetry__MessageCount</c>) and the outbox is empty, it stops the module. On
 /// shutdown, sends already in flight get <c>Telemetry__ShutdownTimeout</c> to be acknowledged; the rest stays in the
@@ -22,6 +24,7 @@ namespace EdgeSensorModule.Delivery;
 public sealed partial class DeliveryService(
     IHubClient hub,
     IOutbox outbox,
+    SampledReadings sampled,
     ClientIdentity identity,
     IOptions<TelemetryOptions> telemetry,
     TimeProvider clock,
@@ -69,12 +72,19 @@ public sealed partial class DeliveryService(
         var maxInFlight = telemetry.Value.MaxInFlight;
         while (!stoppingToken.IsCancellationRequested)
         {
-            var batch = await outbox.PeekAsync(maxInFlight, stoppingToken);
+            var ended = sampled.Ended; // read before the outbox: a reading stored after this wakes the wait below
+            var batch = SendOrder.Next(outbox, maxInFlight);
             if (batch.Count == 0)
             {
-                LogAllDelivered(logger, Delivered, outbox.Dropped);
-                lifetime.StopApplication();
-                return;
+                if (ended)
+                {
+                    LogAllDelivered(logger, Delivered, outbox.Dropped);
+                    lifetime.StopApplication();
+                    return;
+                }
+
+                await sampled.WaitAsync(stoppingToken);
+                continue;
             }
 
             try
@@ -86,7 +96,7 @@ public sealed partial class DeliveryService(
 
                     // Connecting takes a while (handshake, timeouts) while sampling goes on: send what is pending now, so
                     // readings the outbox limits dropped meanwhile are not sent after all.
-                    batch = await outbox.PeekAsync(maxInFlight, stoppingToken);
+                    batch = SendOrder.Next(outbox, maxInFlight);
                 }
 
                 await SendAsync(batch, maxInFlight, stoppingToken, sendToken);
@@ -152,12 +162,12 @@ public sealed partial class DeliveryService(
 
             if (fault is null && cancelled is null && !stoppingToken.IsCancellationRequested)
             {
-                await SettleAsync(acknowledged);
-                Start(outbox.PeekMore(maxInFlight - inFlight.Count, inFlight));
+                Settle(acknowledged);
+                Start(SendOrder.Next(outbox, maxInFlight - inFlight.Count, inFlight));
             }
         }
 
-        await SettleAsync(acknowledged);
+        Settle(acknowledged);
         if ((fault ?? cancelled) is { } failure)
         {
             ExceptionDispatchInfo.Throw(failure); // the HubException, or the cancellation when the shutdown grace ran out
@@ -191,14 +201,14 @@ public sealed partial class DeliveryService(
         done.TryWrite((message, error));
     }
 
-    async Task SettleAsync(List<OutboxMessage> acknowledged)
+    void Settle(List<OutboxMessage> acknowledged)
     {
         if (acknowledged.Count == 0)
         {
             return;
         }
 
-        await outbox.RemoveAsync(acknowledged, CancellationToken.None);
+        outbox.Acknowledge(acknowledged);
         Delivered += acknowledged.Count;
         acknowledged.Clear();
     }
@@ -231,8 +241,8 @@ public sealed partial class DeliveryService(
     [LoggerMessage(Level = LogLevel.Information, Message = "All {Count} readings delivered ({Dropped} dropped by the outbox limits); stopping")]
     private static partial void LogAllDelivered(ILogger logger, long count, long dropped);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Stopped: {Delivered} readings delivered in this run, {Kept} kept in the outbox for the next start")]
-    private static partial void LogStopped(ILogger logger, long delivered, int kept);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stopped: {Delivered} readings delivered in this run, {Pending} not yet (the outbox says on closing which it keeps)")]
+    private static partial void LogStopped(ILogger logger, long delivered, int pending);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Code}: {Reason} {Pending} readings kept; retrying in {DelaySeconds:0.0} s")]
     private static partial void LogTransientFailure(ILogger logger, HubErrorCode code, string reason, int pending, double delaySeconds);

@@ -50,6 +50,7 @@ public static class ModuleServiceCollectionExtensions
 
     static IServiceCollection AddOutbox(this IServiceCollection services) => services
         .AddSingleton<IOutbox, FileOutbox>()
+        .AddSingleton<SampledReadings>()
         .OpenAtStartup<IOutbox>();
 
     static IServiceCollection OpenAtStartup<TService>(this IServiceCollection services)

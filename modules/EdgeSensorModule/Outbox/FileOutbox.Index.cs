@@ -1,8 +1,57 @@
 namespace EdgeSensorModule.Outbox;
 
-/// <summary>The in-memory index of pending readings, settle records and compaction.</summary>
+/// <summary>Writing and reading records, the in-memory index of pending readings, settle records and compaction.</summary>
 public sealed partial class FileOutbox
 {
+    /// <summary>Writes a reading to the log; when the disk refuses it, keeps it in memory (and says so once).</summary>
+    void Store(OutboxMessage message, byte[] record)
+    {
+        var sequence = message.SequenceNumber;
+        try
+        {
+            var segment = WritableSegment(record.Length);
+            var offset = segment.Append(record, flush: false);
+            groupCommit?.Written(segment);
+            Track(sequence, new Entry(segment, offset, record.Length, null));
+            if (diskFailing)
+            {
+                diskFailing = false;
+                LogDiskWritableAgain(logger, folder, entries.Values.Count(e => e.InMemory is not null));
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Track(sequence, new Entry(null, 0, 0, message));
+            if (!diskFailing)
+            {
+                diskFailing = true;
+                LogDiskWriteFailed(logger, folder, sequence, ex.Message);
+            }
+        }
+    }
+
+    /// <summary>Reads pending readings back; one that no longer reads back whole is dropped, counted and logged.</summary>
+    List<OutboxMessage> Load(List<long> sequenceNumbers)
+    {
+        var messages = new List<OutboxMessage>(sequenceNumbers.Count);
+        foreach (var sequence in sequenceNumbers)
+        {
+            var entry = entries[sequence];
+            try
+            {
+                messages.Add(entry.InMemory ?? OutboxRecords.ReadAppend(OutboxRecords.Unframe(entry.Segment!.Read(entry.Offset, entry.Length))));
+            }
+            catch (Exception ex) when (ex is IOException or InvalidDataException or EndOfStreamException)
+            {
+                LogUnreadable(logger, sequence, folder, ex.Message);
+                Settle(sequence);
+                dropped++;
+            }
+        }
+
+        return messages;
+    }
+
     void Track(long sequence, Entry entry)
     {
         if (entries.ContainsKey(sequence))

@@ -2,10 +2,13 @@ using System.Buffers.Binary;
 
 namespace EdgeSensorModule.Outbox;
 
-/// <summary>Opening the log: the folder lock, recovery of what an earlier run left, and new segments.</summary>
+/// <summary>Opening the log: the folder lock, recovery of what an earlier run left, the messageId reservation, new segments.</summary>
 public sealed partial class FileOutbox
 {
     const string LockFileName = "outbox.lock";
+
+    /// <summary>Linux's errno when a lock is held by another process (flock: EWOULDBLOCK); .NET reports it as the HResult.</summary>
+    const int LockHeldErrno = 11;
 
     void Open()
     {
@@ -17,17 +20,20 @@ public sealed partial class FileOutbox
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
         {
-            Dispose();
+            CloseFiles();
             throw new OutboxException(
                 $"Outbox__Path: cannot use '{folder}': {ex.Message.TrimEnd('.')}. Set Outbox__Path to a writable folder (in a container, a volume mounted there).", ex);
         }
 
+        var onDisk = nextSequenceNumber;
         try
         {
+            reservation = MessageIdReservation.Open(folder, onDisk, flush, clock);
+            nextSequenceNumber = reservation.Limit;
             active = NewSegment();
             Compact();
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             // The folder is ours but the disk is full: run on, keeping new readings in memory until it takes them again.
             diskFailing = true;
@@ -35,6 +41,10 @@ public sealed partial class FileOutbox
         }
 
         LogOpened(logger, folder, entries.Count, nextSequenceNumber, segments.Count);
+        if (nextSequenceNumber > onDisk)
+        {
+            LogIdsSkipped(logger, onDisk, nextSequenceNumber - 1);
+        }
     }
 
     /// <summary>Two processes writing one log would corrupt it: the second one stops at start with a clear line.</summary>
@@ -45,7 +55,7 @@ public sealed partial class FileOutbox
         {
             return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
         }
-        catch (IOException ex) when (File.Exists(path) && ex is not PathTooLongException)
+        catch (IOException ex) when (ex.HResult == LockHeldErrno)
         {
             throw new IOException($"another process uses it ({ex.Message.TrimEnd('.')}); give each module instance its own folder", ex);
         }
@@ -60,7 +70,7 @@ public sealed partial class FileOutbox
         foreach (var (number, path) in OutboxSegment.List(folder))
         {
             var data = File.ReadAllBytes(path);
-            var segment = OutboxSegment.Open(path, number);
+            var segment = OutboxSegment.Open(path, number, flush);
             segments.Add(segment);
             lastSegmentNumber = number;
             foreach (var record in OutboxRecords.Scan(data, (offset, count) => LogDamaged(logger, path, offset, count)))
@@ -110,7 +120,7 @@ public sealed partial class FileOutbox
     /// <summary>Every process start and every full segment begins a new file; its header carries the next sequence number.</summary>
     OutboxSegment NewSegment()
     {
-        var segment = OutboxSegment.Create(folder, lastSegmentNumber + 1, OutboxRecords.SegmentHeader(nextSequenceNumber));
+        var segment = OutboxSegment.Create(folder, lastSegmentNumber + 1, OutboxRecords.SegmentHeader(nextSequenceNumber), flush);
         lastSegmentNumber++;
         segments.Add(segment);
         return segment;

@@ -1,4 +1,5 @@
 using EdgeSensorModule.Configuration;
+using IotHub.Protocol;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -6,11 +7,12 @@ using Microsoft.Extensions.Options;
 namespace EdgeSensorModule.Outbox;
 
 /// <summary>
-/// The durable outbox: an append-only log of CRC-checked records in segment files under <c>Outbox__Path</c>
-/// (<see cref="OutboxRecords"/>, <see cref="OutboxSegment"/>). A reading is written before <see cref="AppendAsync"/>
-/// returns and, by default, flushed to the device by a background group commit moments later; a settle record marks it delivered after the hub's PUBACK. Only an
-/// index of pending readings (sequence number → file offset) stays in memory. Limits and the send order are in
-/// docs/reliability.md.
+/// Keeps each reading on disk, under a messageId it issues once, until the hub acknowledges it or the limits drop it.
+/// The store is an append-only log of CRC-checked records in segment files under <c>Outbox__Path</c>
+/// (<see cref="OutboxRecords"/>, <see cref="OutboxSegment"/>): a reading is written before <see cref="Append"/> returns
+/// and, by default, flushed to the device moments later (<see cref="GroupCommit"/>); a settle record marks it
+/// acknowledged. Only an index of pending readings (messageId → file offset) stays in memory. docs/reliability.md
+/// gives the guarantees and limits.
 /// </summary>
 public sealed partial class FileOutbox : IOutbox, IDisposable
 {
@@ -21,19 +23,22 @@ public sealed partial class FileOutbox : IOutbox, IDisposable
     readonly OutboxOptions options;
     readonly TimeProvider clock;
     readonly ILogger logger;
+    readonly IFileFlush flush;
     readonly long segmentBytes;
     readonly List<OutboxSegment> segments = [];
     readonly Dictionary<long, Entry> entries = [];
     readonly SortedSet<long> order = [];
+    GroupCommit? groupCommit;
     FileStream? folderLock;
+    MessageIdReservation? reservation;
     OutboxSegment? active;
     long lastSegmentNumber;
     long nextSequenceNumber;
     long dropped;
-    bool completed;
     bool diskFailing;
+    bool reservationFailing;
+    bool closed;
     DateTimeOffset? overflowLogged;
-    TaskCompletionSource changed = NewSignal();
 
     /// <summary>Opens (or creates) the outbox configured by <c>Outbox__*</c>; a relative path is under the content root.</summary>
     public FileOutbox(IOptions<OutboxOptions> options, IHostEnvironment environment, TimeProvider clock, ILogger<FileOutbox> logger)
@@ -42,28 +47,19 @@ public sealed partial class FileOutbox : IOutbox, IDisposable
     }
 
     /// <summary>Opens (or creates) the outbox in <paramref name="folder"/> and recovers what an earlier run left.</summary>
-    public FileOutbox(string folder, OutboxOptions options, TimeProvider clock, ILogger logger)
+    public FileOutbox(string folder, OutboxOptions options, TimeProvider clock, ILogger logger, IFileFlush? flush = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(clock);
         this.folder = folder;
         this.options = options;
         this.clock = clock;
         this.logger = logger;
+        this.flush = flush ?? IFileFlush.ToDevice;
         segmentBytes = Math.Clamp(options.MaxBytes / 16, 16 * 1024, 16 * 1024 * 1024);
+        nextFolderCheck = clock.GetTimestamp();
         Open();
-        StartFlusher();
-    }
-
-    /// <inheritdoc />
-    public long NextSequenceNumber
-    {
-        get
-        {
-            lock (gate)
-            {
-                return nextSequenceNumber;
-            }
-        }
+        groupCommit = options.FlushEachReading ? new GroupCommit(logger) : null;
     }
 
     /// <inheritdoc />
@@ -103,196 +99,138 @@ public sealed partial class FileOutbox : IOutbox, IDisposable
     }
 
     /// <inheritdoc />
-    public ValueTask AppendAsync(OutboxMessage message, CancellationToken cancellationToken)
+    public OutboxMessage? Append(Func<long, HubMessage> create)
     {
-        ArgumentNullException.ThrowIfNull(message);
-        var record = OutboxRecords.Append(message);
+        ArgumentNullException.ThrowIfNull(create);
         lock (gate)
         {
-            if (completed)
+            ObjectDisposedException.ThrowIf(closed, this);
+            CheckFolder();
+            var sequence = nextSequenceNumber;
+            if (!Reserve(sequence))
             {
-                throw new InvalidOperationException("The outbox was completed; nothing more may be appended.");
+                return null;
             }
 
-            if (message.SequenceNumber != nextSequenceNumber)
-            {
-                throw new ArgumentException($"Expected sequence number {nextSequenceNumber}, got {message.SequenceNumber}.", nameof(message));
-            }
-
+            var message = new OutboxMessage(sequence, create(sequence));
+            var record = OutboxRecords.Append(message);
             MakeRoom(record.Length);
             Store(message, record);
             nextSequenceNumber++;
-            Signal();
-        }
-
-        return ValueTask.CompletedTask;
-    }
-
-    /// <inheritdoc />
-    public async ValueTask<IReadOnlyList<OutboxMessage>> PeekAsync(int max, CancellationToken cancellationToken)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
-        while (true)
-        {
-            Task wait;
-            lock (gate)
-            {
-                if (order.Count > 0)
-                {
-                    return Load(SendOrder(max));
-                }
-
-                if (completed)
-                {
-                    return [];
-                }
-
-                wait = changed.Task;
-            }
-
-            await wait.WaitAsync(cancellationToken);
+            return message;
         }
     }
 
     /// <inheritdoc />
-    public IReadOnlyList<OutboxMessage> PeekMore(int max, IReadOnlySet<long> skip)
+    public IReadOnlyList<OutboxMessage> Pending(int max, IReadOnlySet<long> skip, PendingEnd from)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
         ArgumentNullException.ThrowIfNull(skip);
         lock (gate)
         {
-            return Load(SendOrder(max, skip));
+            ObjectDisposedException.ThrowIf(closed, this);
+            var end = from == PendingEnd.Oldest ? order : order.Reverse();
+            return Load([.. (skip.Count == 0 ? end : end.Where(s => !skip.Contains(s))).Take(max)]);
         }
     }
 
     /// <inheritdoc />
-    public ValueTask RemoveAsync(IReadOnlyCollection<OutboxMessage> delivered, CancellationToken cancellationToken)
+    public void Acknowledge(IReadOnlyCollection<OutboxMessage> delivered)
     {
         ArgumentNullException.ThrowIfNull(delivered);
         lock (gate)
         {
+            ObjectDisposedException.ThrowIf(closed, this);
             var settled = delivered.Select(m => m.SequenceNumber).Where(Settle).ToList();
             WriteSettle(SettleReason.Delivered, settled);
             Compact();
         }
-
-        return ValueTask.CompletedTask;
     }
 
-    /// <inheritdoc />
-    public void Complete()
-    {
-        lock (gate)
-        {
-            completed = true;
-            Signal();
-        }
-    }
-
-    /// <summary>Flushes the last settle records and closes the files.</summary>
+    /// <summary>Writes what it can, says exactly what is kept for the next start and what is lost, and closes the files.</summary>
     public void Dispose()
     {
-        StopFlusher();
+        groupCommit?.Dispose();
+        groupCommit = null;
         lock (gate)
         {
-            foreach (var segment in unflushed.Where(s => s != active))
+            if (closed)
             {
-                FlushQuietly(segment);
+                return;
             }
 
-            unflushed.Clear();
+            closed = true;
+            CheckFolder(force: true);
+            WriteHeldInMemory();
             try
             {
-                active?.Flush();
+                foreach (var segment in segments)
+                {
+                    segment.Flush();
+                }
+
+                reservation?.Release(nextSequenceNumber);
             }
             catch (IOException)
             {
-                // Unflushed settle records only mean those readings may be sent once more after a power loss.
+                // Unflushed settle records only mean those readings may be sent once more after a power loss; an
+                // unreleased reservation only leaves a gap in the messageIds.
             }
 
-            foreach (var segment in segments)
+            var inMemory = entries.Values.Count(e => e.InMemory is not null);
+            if (inMemory == 0)
             {
-                segment.Dispose();
+                LogClosed(logger, entries.Count, folder);
+            }
+            else
+            {
+                LogClosedWithLoss(logger, entries.Count - inMemory, folder, inMemory);
             }
 
-            segments.Clear();
-            folderLock?.Dispose();
+            CloseFiles();
         }
     }
 
-    /// <summary>
-    /// The send order: when more is pending than fits in one batch, a quarter of the batch (rounded down) goes to the
-    /// newest readings, newest first, and the rest to the oldest, so live readings are not starved behind a backlog and
-    /// the backlog drains from its old end (which is also what lets old segments be deleted).
-    /// </summary>
-    List<long> SendOrder(int max, IReadOnlySet<long>? skip = null)
+    void CloseFiles()
     {
-        var skipped = skip is null ? 0 : skip.Count(order.Contains);
-        var wanted = skip is null ? order : order.Where(s => !skip.Contains(s));
-        if (order.Count - skipped <= max)
+        foreach (var segment in segments)
         {
-            return [.. wanted];
+            segment.Dispose();
         }
 
-        var live = max / 4;
-        var newest = skip is null ? order.Reverse() : order.Reverse().Where(s => !skip.Contains(s));
-        return [.. newest.Take(live), .. wanted.Take(max - live)];
+        segments.Clear();
+        reservation?.Dispose();
+        folderLock?.Dispose();
+        folderLock = null;
     }
 
-    List<OutboxMessage> Load(List<long> sequenceNumbers)
+    /// <summary>Issues <paramref name="sequence"/> only once a reservation covering it is on the device.</summary>
+    bool Reserve(long sequence)
     {
-        var messages = new List<OutboxMessage>(sequenceNumbers.Count);
-        foreach (var sequence in sequenceNumbers)
-        {
-            var entry = entries[sequence];
-            try
-            {
-                messages.Add(entry.InMemory ?? OutboxRecords.ReadAppend(OutboxRecords.Unframe(entry.Segment!.Read(entry.Offset, entry.Length))));
-            }
-            catch (Exception ex) when (ex is IOException or InvalidDataException or EndOfStreamException)
-            {
-                LogUnreadable(logger, sequence, folder, ex.Message);
-                Settle(sequence);
-                dropped++;
-            }
-        }
-
-        return messages;
-    }
-
-    void Store(OutboxMessage message, byte[] record)
-    {
-        var sequence = message.SequenceNumber;
         try
         {
-            var segment = WritableSegment(record.Length);
-            var offset = segment.Append(record, flush: false);
-            MarkUnflushed(segment);
-            Track(sequence, new Entry(segment, offset, record.Length, null));
-            if (diskFailing)
-            {
-                diskFailing = false;
-                LogDiskWritableAgain(logger, folder, entries.Values.Count(e => e.InMemory is not null));
-            }
+            reservation ??= MessageIdReservation.Open(folder, nextSequenceNumber, flush, clock);
+            reservation.Cover(sequence);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            Track(sequence, new Entry(null, 0, 0, message));
-            if (!diskFailing)
+            if (!reservationFailing)
             {
-                diskFailing = true;
-                LogDiskWriteFailed(logger, folder, sequence, ex.Message);
+                reservationFailing = true;
+                LogReservationFailed(logger, folder, sequence, ex.Message);
             }
+
+            return false;
         }
-    }
 
-    void Signal()
-    {
-        changed.TrySetResult();
-        changed = NewSignal();
-    }
+        if (reservationFailing)
+        {
+            reservationFailing = false;
+            LogReservationWorks(logger, folder, sequence);
+        }
 
-    static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+        return true;
+    }
 
     /// <summary>Where a pending reading is: a record in a segment, or only in memory when the disk refused it.</summary>
     sealed record Entry(OutboxSegment? Segment, long Offset, int Length, OutboxMessage? InMemory);

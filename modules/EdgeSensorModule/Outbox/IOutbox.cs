@@ -3,47 +3,43 @@ using IotHub.Protocol;
 namespace EdgeSensorModule.Outbox;
 
 /// <summary>A reading waiting for the hub's acknowledgement.</summary>
-/// <param name="SequenceNumber">The body's <c>messageId</c>: 0 on a fresh device, one more per reading.</param>
+/// <param name="SequenceNumber">The body's <c>messageId</c>, issued by the outbox: never twice for one device.</param>
 /// <param name="Message">The message exactly as it is sent, every time it is sent.</param>
 public sealed record OutboxMessage(long SequenceNumber, HubMessage Message);
 
 /// <summary>
-/// Holds readings between sampling and delivery. A message stays until <see cref="RemoveAsync"/> after the hub
-/// acknowledged it, so a lost connection or a restart loses nothing (<see cref="FileOutbox"/>). One producer appends,
-/// one consumer peeks and removes.
+/// Keeps readings between sampling and delivery: a message stays until <see cref="Acknowledge"/> after the hub
+/// acknowledged it, so a lost connection or a restart loses nothing (<see cref="FileOutbox"/>). The outbox issues the
+/// messageIds and enforces its limits; what to send first is the delivery's business. One producer appends, one
+/// consumer reads and acknowledges.
 /// </summary>
 public interface IOutbox
 {
-    /// <summary>The sequence number the next appended message must carry.</summary>
-    long NextSequenceNumber { get; }
-
     /// <summary>Messages not yet acknowledged.</summary>
     int Count { get; }
 
     /// <summary>Messages dropped since start to stay within the limits (overflow policy: oldest first).</summary>
     long Dropped { get; }
 
-    /// <summary>Stores a message; its sequence number must be <see cref="NextSequenceNumber"/>.</summary>
-    ValueTask AppendAsync(OutboxMessage message, CancellationToken cancellationToken);
-
     /// <summary>
-    /// Waits until a message is pending, then returns up to <paramref name="max"/> of the pending messages in the order
-    /// they should be sent: all of them oldest first when they fit, else the newest quarter of the batch (newest first)
-    /// followed by the oldest, so live readings are not starved behind a backlog. Returns an empty list once
-    /// <see cref="Complete"/> was called and nothing is left. Messages stay pending until removed: peeking again after a
-    /// failure returns them again.
+    /// Stores the message <paramref name="create"/> builds for the next messageId and returns it; null when no messageId
+    /// can be issued because the outbox cannot record it durably (logged by the outbox): the reading is not taken.
     /// </summary>
-    ValueTask<IReadOnlyList<OutboxMessage>> PeekAsync(int max, CancellationToken cancellationToken);
+    OutboxMessage? Append(Func<long, HubMessage> create);
 
-    /// <summary>
-    /// Like <see cref="PeekAsync(int, CancellationToken)"/>, leaving out the messages in <paramref name="skip"/> (those
-    /// already in flight), and without waiting: empty when nothing else is pending.
-    /// </summary>
-    IReadOnlyList<OutboxMessage> PeekMore(int max, IReadOnlySet<long> skip);
+    /// <summary>Up to <paramref name="max"/> pending messages not in <paramref name="skip"/>, from the oldest or the newest end.</summary>
+    IReadOnlyList<OutboxMessage> Pending(int max, IReadOnlySet<long> skip, PendingEnd from);
 
     /// <summary>Forgets messages the hub has acknowledged.</summary>
-    ValueTask RemoveAsync(IReadOnlyCollection<OutboxMessage> delivered, CancellationToken cancellationToken);
+    void Acknowledge(IReadOnlyCollection<OutboxMessage> delivered);
+}
 
-    /// <summary>No more messages will be appended.</summary>
-    void Complete();
+/// <summary>Which end of the pending messages <see cref="IOutbox.Pending"/> reads from.</summary>
+public enum PendingEnd
+{
+    /// <summary>Oldest first (ascending messageId).</summary>
+    Oldest,
+
+    /// <summary>Newest first (descending messageId).</summary>
+    Newest,
 }

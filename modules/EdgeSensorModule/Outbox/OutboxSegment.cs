@@ -14,13 +14,15 @@ internal sealed class OutboxSegment : IDisposable
     const string Extension = ".seg";
 
     readonly SafeFileHandle handle;
+    readonly IFileFlush toDevice;
 
-    OutboxSegment(string path, long number, SafeFileHandle handle, long length)
+    OutboxSegment(string path, long number, SafeFileHandle handle, long length, IFileFlush flush)
     {
         FilePath = path;
         Number = number;
         this.handle = handle;
         Length = length;
+        this.toDevice = flush;
     }
 
     public string FilePath { get; }
@@ -46,11 +48,11 @@ internal sealed class OutboxSegment : IDisposable
         .OrderBy(file => file.number);
 
     /// <summary>Creates segment <paramref name="number"/> whose first record is <paramref name="header"/>.</summary>
-    public static OutboxSegment Create(string folder, long number, byte[] header)
+    public static OutboxSegment Create(string folder, long number, byte[] header, IFileFlush flush)
     {
         var path = Path.Combine(folder, number.ToString("D20", CultureInfo.InvariantCulture) + Extension);
         var handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read);
-        var segment = new OutboxSegment(path, number, handle, 0);
+        var segment = new OutboxSegment(path, number, handle, 0, flush);
         try
         {
             segment.Append(header, flush: true);
@@ -66,8 +68,8 @@ internal sealed class OutboxSegment : IDisposable
     }
 
     /// <summary>Opens a segment left by an earlier run, for reading its pending records.</summary>
-    public static OutboxSegment Open(string path, long number) =>
-        new(path, number, File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite), new FileInfo(path).Length);
+    public static OutboxSegment Open(string path, long number, IFileFlush flush) =>
+        new(path, number, File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite), new FileInfo(path).Length, flush);
 
     /// <summary>Writes a record at the end; returns its offset. On failure the file is cut back to where it was.</summary>
     public long Append(byte[] record, bool flush)
@@ -78,7 +80,7 @@ internal sealed class OutboxSegment : IDisposable
             RandomAccess.Write(handle, record, offset);
             if (flush)
             {
-                RandomAccess.FlushToDisk(handle);
+                Flush();
             }
         }
         catch (IOException)
@@ -100,7 +102,7 @@ internal sealed class OutboxSegment : IDisposable
     }
 
     /// <summary>Flushes what was written so far to the device.</summary>
-    public void Flush() => RandomAccess.FlushToDisk(handle);
+    public void Flush() => toDevice.Flush(handle, FilePath);
 
     public byte[] Read(long offset, int length)
     {

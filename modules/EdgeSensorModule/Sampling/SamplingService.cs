@@ -9,8 +9,8 @@ using Microsoft.Extensions.Options;
 namespace EdgeSensorModule.Sampling;
 
 /// <summary>
-/// Reads the sensor every <c>Telemetry__Interval</c>, applies the alert and appends each reading to the outbox.
-/// Independent of the connection: sampling goes on while the hub is unreachable. A sensor outage is logged when it
+/// Reads the sensor every <c>Telemetry__Interval</c>, applies the alert, stores each reading in the outbox (which
+/// numbers it) and tells delivery (<see cref="SampledReadings"/>). Independent of the connection: sampling goes on while the hub is unreachable. A sensor outage is logged when it
 /// starts, every <see cref="FailureLogEvery"/> failed reads while it lasts, and when readings resume, so a chip that is
 /// gone for a day does not fill the log with a line per interval.
 /// </summary>
@@ -18,6 +18,7 @@ public sealed partial class SamplingService(
     ISensor sensor,
     TemperatureAlertPolicy alert,
     IOutbox outbox,
+    SampledReadings sampled,
     IOptions<DeviceOptions> device,
     IOptions<TelemetryOptions> telemetry,
     TimeProvider clock,
@@ -42,9 +43,13 @@ public sealed partial class SamplingService(
                 var result = await sensor.ReadAsync(stoppingToken);
                 if (result.Reading is { } reading)
                 {
-                    var message = ReadingMessage.Create(device.Value.Id, outbox.NextSequenceNumber, reading, alert.IsAlert(reading.TemperatureCelsius));
-                    await outbox.AppendAsync(message, stoppingToken);
-                    taken++;
+                    var isAlert = alert.IsAlert(reading.TemperatureCelsius);
+                    if (outbox.Append(id => ReadingMessage.Create(device.Value.Id, id, reading, isAlert)) is not null)
+                    {
+                        sampled.Stored();
+                        taken++;
+                    }
+
                     if (failedInARow > 0)
                     {
                         LogReadsResumed(logger, sensor.Description, failedInARow);
@@ -69,7 +74,7 @@ public sealed partial class SamplingService(
             }
 
             LogLimitReached(logger, taken);
-            outbox.Complete();
+            sampled.End();
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {

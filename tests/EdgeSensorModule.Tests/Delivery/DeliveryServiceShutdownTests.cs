@@ -2,6 +2,7 @@ using System.Diagnostics;
 using EdgeSensorModule.Configuration;
 using EdgeSensorModule.HubConnection;
 using EdgeSensorModule.Delivery;
+using EdgeSensorModule.Sampling;
 using EdgeSensorModule.Tests.Outbox;
 using IotHub.Certificates;
 using IotHub.Protocol;
@@ -22,14 +23,14 @@ public sealed class DeliveryServiceShutdownTests : IDisposable
     readonly HeldAcknowledgements hub = new();
 
     DeliveryService Service(EdgeSensorModule.Outbox.FileOutbox outbox, TimeSpan shutdownTimeout) => new(
-        hub, outbox, identity, Options.Create(new TelemetryOptions { ShutdownTimeout = shutdownTimeout }), TimeProvider.System,
+        hub, outbox, new SampledReadings(), identity, Options.Create(new TelemetryOptions { ShutdownTimeout = shutdownTimeout }), TimeProvider.System,
         new NoLifetime(), NullLogger<DeliveryService>.Instance);
 
     [Fact]
     public async Task StopAsync_SendsInFlight_WaitsForTheirAcknowledgementsAndSettlesThem()
     {
         using var outbox = files.Open();
-        await OutboxFiles.AppendAsync(outbox, 3);
+        OutboxFiles.Append(outbox, 3);
         using var service = Service(outbox, TimeSpan.FromSeconds(30));
         await service.StartAsync(CancellationToken.None);
         await hub.InFlight(3).WaitAsync(TimeSpan.FromSeconds(10));
@@ -46,7 +47,7 @@ public sealed class DeliveryServiceShutdownTests : IDisposable
     public async Task StopAsync_AcknowledgementsNeverCome_GivesUpAfterTheShutdownTimeoutAndKeepsTheReadings()
     {
         using var outbox = files.Open();
-        await OutboxFiles.AppendAsync(outbox, 3);
+        OutboxFiles.Append(outbox, 3);
         using var service = Service(outbox, TimeSpan.FromMilliseconds(300));
         await service.StartAsync(CancellationToken.None);
         await hub.InFlight(3).WaitAsync(TimeSpan.FromSeconds(10));

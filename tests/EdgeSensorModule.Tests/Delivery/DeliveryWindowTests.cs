@@ -1,5 +1,6 @@
 using EdgeSensorModule.Configuration;
 using EdgeSensorModule.Delivery;
+using EdgeSensorModule.Sampling;
 using EdgeSensorModule.Tests.Outbox;
 using IotHub.Certificates;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -22,8 +23,8 @@ public sealed class DeliveryWindowTests : IDisposable
     public async Task Send_OneAcknowledgementComesBack_SettlesItAndSendsOneMoreAtOnce()
     {
         using var outbox = files.Open();
-        await OutboxFiles.AppendAsync(outbox, 10);
-        using var service = new DeliveryService(hub, outbox, identity, Options.Create(new TelemetryOptions { MaxInFlight = 4 }),
+        OutboxFiles.Append(outbox, 10);
+        using var service = new DeliveryService(hub, outbox, new SampledReadings(), identity, Options.Create(new TelemetryOptions { MaxInFlight = 4 }),
             TimeProvider.System, new NoLifetime(), NullLogger<DeliveryService>.Instance);
         await service.StartAsync(CancellationToken.None);
         await hub.InFlight(4).WaitAsync(TimeSpan.FromSeconds(10));

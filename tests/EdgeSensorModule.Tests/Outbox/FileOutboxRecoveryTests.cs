@@ -14,13 +14,13 @@ public sealed class FileOutboxRecoveryTests : IDisposable
         List<OutboxMessage> appended;
         using (var first = files.Open())
         {
-            appended = await OutboxFiles.AppendAsync(first, 10);
-            await first.RemoveAsync([appended[2], appended[5]], CancellationToken.None);
+            appended = OutboxFiles.Append(first, 10);
+            first.Acknowledge([appended[2], appended[5]]);
         }
 
         using var second = files.Open();
 
-        var pending = await OutboxFiles.AllPendingAsync(second);
+        var pending = OutboxFiles.AllPending(second);
         var expected = appended.Where(m => m.SequenceNumber is not (2 or 5)).ToList();
         Assert.Equal(expected.Count, pending.Count);
         foreach (var (e, p) in expected.Zip(pending))
@@ -28,7 +28,7 @@ public sealed class FileOutboxRecoveryTests : IDisposable
             OutboxFiles.AssertSameMessage(e, p);
         }
 
-        Assert.Equal(10, second.NextSequenceNumber);
+        Assert.Equal(10, OutboxFiles.NextId(second));
     }
 
     [Fact]
@@ -37,15 +37,16 @@ public sealed class FileOutboxRecoveryTests : IDisposable
         for (var run = 0; run < 3; run++)
         {
             using var outbox = files.Open();
-            Assert.Equal(run * 4, outbox.NextSequenceNumber);
-            await outbox.RemoveAsync(await OutboxFiles.AppendAsync(outbox, 4), CancellationToken.None);
+            var appended = OutboxFiles.Append(outbox, 4);
+            Assert.Equal(run * 4, appended[0].SequenceNumber);
+            outbox.Acknowledge(appended);
         }
 
         using var last = files.Open();
 
-        Assert.Equal(12, last.NextSequenceNumber);
         Assert.Equal(0, last.Count);
         Assert.Single(files.Segments);
+        Assert.Equal(12, OutboxFiles.NextId(last));
     }
 
     [Fact]
@@ -53,7 +54,7 @@ public sealed class FileOutboxRecoveryTests : IDisposable
     {
         using (var first = files.Open())
         {
-            await OutboxFiles.AppendAsync(first, 10);
+            OutboxFiles.Append(first, 10);
         }
 
         // A crash in the middle of writing reading 10: only its first bytes reached the file.
@@ -65,8 +66,8 @@ public sealed class FileOutboxRecoveryTests : IDisposable
 
         using var second = files.Open();
 
-        Assert.Equal(Enumerable.Range(0, 10).Select(i => (long)i), (await OutboxFiles.AllPendingAsync(second)).Select(m => m.SequenceNumber));
-        Assert.Equal(10, second.NextSequenceNumber);
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => (long)i), (OutboxFiles.AllPending(second)).Select(m => m.SequenceNumber));
+        Assert.Equal(10, OutboxFiles.NextId(second));
     }
 
     [Fact]
@@ -75,7 +76,7 @@ public sealed class FileOutboxRecoveryTests : IDisposable
         List<OutboxMessage> appended;
         using (var first = files.Open())
         {
-            appended = await OutboxFiles.AppendAsync(first, 10);
+            appended = OutboxFiles.Append(first, 10);
         }
 
         var segment = files.Segments[^1];
@@ -86,7 +87,7 @@ public sealed class FileOutboxRecoveryTests : IDisposable
 
         using var second = files.Open();
 
-        Assert.Equal(new long[] { 0, 1, 2, 4, 5, 6, 7, 8, 9 }, (await OutboxFiles.AllPendingAsync(second)).Select(m => m.SequenceNumber));
+        Assert.Equal(new long[] { 0, 1, 2, 4, 5, 6, 7, 8, 9 }, (OutboxFiles.AllPending(second)).Select(m => m.SequenceNumber));
     }
 
     [Fact]
@@ -95,12 +96,12 @@ public sealed class FileOutboxRecoveryTests : IDisposable
         files.Options.MaxMessages = 5;
         using (var first = files.Open())
         {
-            await OutboxFiles.AppendAsync(first, 8);
+            OutboxFiles.Append(first, 8);
         }
 
         using var second = files.Open();
 
-        Assert.Equal([3L, 4, 5, 6, 7], (await OutboxFiles.AllPendingAsync(second)).Select(m => m.SequenceNumber));
+        Assert.Equal([3L, 4, 5, 6, 7], (OutboxFiles.AllPending(second)).Select(m => m.SequenceNumber));
     }
 
     [Fact]
@@ -121,7 +122,7 @@ public sealed class FileOutboxRecoveryTests : IDisposable
     {
         using var first = files.Open();
 
-        var error = Assert.Throws<OutboxException>(files.Open);
+        var error = Assert.Throws<OutboxException>(() => files.Open());
 
         Assert.Contains("another process uses it", error.Message, StringComparison.Ordinal);
     }
@@ -133,50 +134,65 @@ public sealed class FileOutboxRecoveryTests : IDisposable
         using var onDisk = new OutboxFiles(disk.Folder);
         using var outbox = onDisk.Open();
 
-        var appended = await OutboxFiles.AppendAsync(outbox, 1000); // about 300 KB: far more than fits
+        var appended = OutboxFiles.Append(outbox, 1000); // about 300 KB: far more than fits
 
-        var pending = await OutboxFiles.AllPendingAsync(outbox);
+        var pending = OutboxFiles.AllPending(outbox);
         Assert.Equal(1000, pending.Count);
         foreach (var (e, p) in appended.Zip(pending))
         {
             OutboxFiles.AssertSameMessage(e, p);
         }
 
-        await outbox.RemoveAsync(pending, CancellationToken.None);
+        outbox.Acknowledge(pending);
         Assert.Equal(0, outbox.Count);
-        await OutboxFiles.AppendAsync(outbox, 1); // space is free again after compaction
+        OutboxFiles.Append(outbox, 1); // space is free again after compaction
         Assert.InRange(outbox.DiskBytes, 1, 64 * 1024);
     }
 
     [Fact]
-    public async Task Open_DiskAlreadyFull_StartsAndKeepsReadingsInMemory()
+    public async Task Open_DiskFilledAfterTheFolderWasMade_StartsAndKeepsReadingsInMemory()
     {
         using var disk = TinyDisk.Mount(64);
-        await FillAsync(disk.Folder);
+        using var onDisk = new OutboxFiles(disk.Folder);
+        onDisk.Open().Dispose();
+        await DiskFiller.FillAsync(disk.Folder);
+        using var outbox = onDisk.Open();
+
+        var appended = OutboxFiles.Append(outbox, 20);
+
+        Assert.Equal(appended.Select(m => m.Message.MessageId), OutboxFiles.AllPending(outbox).Select(m => m.Message.MessageId));
+    }
+
+    [Fact]
+    public async Task Append_DiskFullBeforeTheFolderWasMade_IssuesNoMessageId()
+    {
+        using var disk = TinyDisk.Mount(64);
+        await DiskFiller.FillAsync(disk.Folder);
         using var onDisk = new OutboxFiles(disk.Folder);
         using var outbox = onDisk.Open();
 
-        var appended = await OutboxFiles.AppendAsync(outbox, 20);
-
-        Assert.Equal(appended.Select(m => m.Message.MessageId), (await OutboxFiles.AllPendingAsync(outbox)).Select(m => m.Message.MessageId));
-        Assert.Empty(onDisk.Segments);
+        Assert.Null(outbox.Append(OutboxFiles.Message));
     }
 
-    static async Task FillAsync(string folder)
+    [Fact]
+    public async Task Open_AfterACrashWithReadingsOnlyInMemory_NeverIssuesTheirMessageIdsAgain()
     {
-        await using var filler = new FileStream(Path.Combine(folder, "filler"), FileMode.Create);
-        try
+        using var disk = TinyDisk.Mount(64);
+        using var onDisk = new OutboxFiles(disk.Folder);
+        using var outbox = onDisk.Open();
+        OutboxFiles.Append(outbox, 5);
+        await DiskFiller.FillAsync(disk.Folder);
+        var inMemory = OutboxFiles.Append(outbox, 20);
+
+        // What a crash leaves: the files as they are now, without the close.
+        foreach (var file in Directory.GetFiles(disk.Folder).Where(f => Path.GetFileName(f) is not ("filler" or "outbox.lock")))
         {
-            while (true)
-            {
-                await filler.WriteAsync(new byte[4096]);
-                await filler.FlushAsync();
-            }
+            File.Copy(file, Path.Combine(files.Folder, Path.GetFileName(file)));
         }
-        catch (IOException)
-        {
-            // Full.
-        }
+
+        using var afterCrash = files.Open();
+
+        Assert.True(OutboxFiles.NextId(afterCrash) > inMemory[^1].SequenceNumber);
     }
 
     public void Dispose() => files.Dispose();

@@ -2,50 +2,58 @@ using EdgeSensorModule.Outbox;
 
 namespace EdgeSensorModule.Tests.Outbox;
 
-/// <summary>The outbox contract the delivery loop relies on: order, peek without loss, removal, waiting, limits.</summary>
+/// <summary>The store's contract: messageIds issued in order, pending readings read back from either end, acknowledgement, limits.</summary>
 public sealed class FileOutboxTests : IDisposable
 {
+    static readonly HashSet<long> None = [];
+
     readonly OutboxFiles files = new();
 
     [Fact]
-    public async Task PeekAsync_BacklogFitsInOneBatch_ReturnsOldestFirst()
+    public void Append_FreshFolder_IssuesMessageIdsFromZeroOneByOne()
     {
         using var outbox = files.Open();
-        await OutboxFiles.AppendAsync(outbox, 5);
 
-        var batch = await outbox.PeekAsync(8, CancellationToken.None);
+        var appended = OutboxFiles.Append(outbox, 5);
 
-        Assert.Equal([0L, 1, 2, 3, 4], batch.Select(m => m.SequenceNumber));
+        Assert.Equal([0L, 1, 2, 3, 4], appended.Select(m => m.SequenceNumber));
     }
 
     [Fact]
-    public async Task PeekAsync_BacklogLargerThanBatch_SendsNewestQuarterFirstThenOldest()
+    public void Pending_FromTheOldestEnd_ReturnsOldestFirst()
     {
         using var outbox = files.Open();
-        await OutboxFiles.AppendAsync(outbox, 100);
+        OutboxFiles.Append(outbox, 10);
 
-        var batch = await outbox.PeekAsync(8, CancellationToken.None);
-
-        Assert.Equal([99L, 98, 0, 1, 2, 3, 4, 5], batch.Select(m => m.SequenceNumber));
+        Assert.Equal([0L, 1, 2], outbox.Pending(3, None, PendingEnd.Oldest).Select(m => m.SequenceNumber));
     }
 
     [Fact]
-    public async Task PeekAsync_BatchOfOne_NeverStarvesTheBacklog()
+    public void Pending_FromTheNewestEnd_ReturnsNewestFirst()
     {
         using var outbox = files.Open();
-        await OutboxFiles.AppendAsync(outbox, 3);
+        OutboxFiles.Append(outbox, 10);
 
-        Assert.Equal(0, Assert.Single(await outbox.PeekAsync(1, CancellationToken.None)).SequenceNumber);
+        Assert.Equal([9L, 8, 7], outbox.Pending(3, None, PendingEnd.Newest).Select(m => m.SequenceNumber));
     }
 
     [Fact]
-    public async Task PeekAsync_NotRemoved_ReturnsTheSameMessagesAgain()
+    public void Pending_SomeSkipped_LeavesThemOut()
     {
         using var outbox = files.Open();
-        var appended = await OutboxFiles.AppendAsync(outbox, 3);
+        OutboxFiles.Append(outbox, 5);
 
-        var first = await outbox.PeekAsync(10, CancellationToken.None);
-        var second = await outbox.PeekAsync(10, CancellationToken.None);
+        Assert.Equal([2L, 3, 4], outbox.Pending(8, new HashSet<long> { 0, 1 }, PendingEnd.Oldest).Select(m => m.SequenceNumber));
+    }
+
+    [Fact]
+    public void Pending_NotAcknowledged_ReturnsTheSameMessagesAgain()
+    {
+        using var outbox = files.Open();
+        var appended = OutboxFiles.Append(outbox, 3);
+
+        var first = outbox.Pending(10, None, PendingEnd.Oldest);
+        var second = outbox.Pending(10, None, PendingEnd.Oldest);
 
         Assert.Equal(3, second.Count);
         foreach (var (expected, (a, b)) in appended.Zip(first.Zip(second)))
@@ -56,87 +64,54 @@ public sealed class FileOutboxTests : IDisposable
     }
 
     [Fact]
-    public async Task RemoveAsync_Delivered_LeavesTheRest()
+    public void Acknowledge_Delivered_LeavesTheRest()
     {
         using var outbox = files.Open();
-        await OutboxFiles.AppendAsync(outbox, 2);
-        var batch = await outbox.PeekAsync(1, CancellationToken.None);
+        var appended = OutboxFiles.Append(outbox, 2);
 
-        await outbox.RemoveAsync(batch, CancellationToken.None);
+        outbox.Acknowledge([appended[0]]);
 
-        Assert.Equal(1, Assert.Single(await outbox.PeekAsync(10, CancellationToken.None)).SequenceNumber);
-        Assert.Equal(1, outbox.Count);
+        Assert.Equal(1, Assert.Single(OutboxFiles.AllPending(outbox)).SequenceNumber);
     }
 
     [Fact]
-    public async Task PeekAsync_Empty_WaitsForTheNextAppend()
-    {
-        using var outbox = files.Open();
-        var waiting = outbox.PeekAsync(10, CancellationToken.None).AsTask();
-        Assert.False(waiting.IsCompleted);
-
-        await OutboxFiles.AppendAsync(outbox, 1);
-
-        Assert.Equal(0, Assert.Single(await waiting.WaitAsync(TimeSpan.FromSeconds(10))).SequenceNumber);
-    }
-
-    [Fact]
-    public async Task PeekAsync_CompletedAndEmpty_ReturnsNothing()
-    {
-        using var outbox = files.Open();
-        var waiting = outbox.PeekAsync(10, CancellationToken.None).AsTask();
-
-        outbox.Complete();
-
-        Assert.Empty(await waiting.WaitAsync(TimeSpan.FromSeconds(10)));
-    }
-
-    [Fact]
-    public async Task AppendAsync_WrongSequenceNumber_Throws()
-    {
-        using var outbox = files.Open();
-
-        await Assert.ThrowsAsync<ArgumentException>(() => outbox.AppendAsync(OutboxFiles.Reading(5), CancellationToken.None).AsTask());
-    }
-
-    [Fact]
-    public async Task AppendAsync_MaxMessagesReached_DropsTheOldestAndCountsThem()
+    public void Append_MaxMessagesReached_DropsTheOldestAndCountsThem()
     {
         files.Options.MaxMessages = 5;
         using var outbox = files.Open();
 
-        await OutboxFiles.AppendAsync(outbox, 8);
+        OutboxFiles.Append(outbox, 8);
 
-        Assert.Equal([3L, 4, 5, 6, 7], (await OutboxFiles.AllPendingAsync(outbox)).Select(m => m.SequenceNumber));
+        Assert.Equal([3L, 4, 5, 6, 7], OutboxFiles.AllPending(outbox).Select(m => m.SequenceNumber));
         Assert.Equal(3, outbox.Dropped);
     }
 
     [Fact]
-    public async Task AppendAsync_MaxBytesReached_StaysWithinTheBoundAndKeepsTheNewest()
+    public void Append_MaxBytesReached_StaysWithinTheBoundAndKeepsTheNewest()
     {
         files.Options.MaxBytes = 256 * 1024;
         using var outbox = files.Open();
 
-        await OutboxFiles.AppendAsync(outbox, 3000);
+        OutboxFiles.Append(outbox, 3000);
 
         Assert.InRange(outbox.DiskBytes, 1, files.Options.MaxBytes);
         Assert.True(outbox.Dropped > 0, "nothing was dropped although 3000 readings do not fit in 256 KiB");
-        var pending = (await OutboxFiles.AllPendingAsync(outbox)).Select(m => m.SequenceNumber).ToList();
+        var pending = OutboxFiles.AllPending(outbox).Select(m => m.SequenceNumber).ToList();
         Assert.Equal(Enumerable.Range((int)outbox.Dropped, 3000 - (int)outbox.Dropped).Select(i => (long)i), pending);
         Assert.InRange(Directory.GetFiles(files.Folder).Sum(f => new FileInfo(f).Length), 1, files.Options.MaxBytes);
     }
 
     [Fact]
-    public async Task RemoveAsync_EverythingDelivered_DeletesTheSettledSegments()
+    public void Acknowledge_EverythingDelivered_DeletesTheSettledSegments()
     {
         files.Options.MaxBytes = 256 * 1024; // 16 KiB segments
         using var outbox = files.Open();
-        await OutboxFiles.AppendAsync(outbox, 500);
+        OutboxFiles.Append(outbox, 500);
         Assert.True(files.Segments.Length > 3, $"{files.Segments.Length} segments");
 
         while (outbox.Count > 0)
         {
-            await outbox.RemoveAsync(await outbox.PeekAsync(64, CancellationToken.None), CancellationToken.None);
+            outbox.Acknowledge(outbox.Pending(64, None, PendingEnd.Oldest));
         }
 
         Assert.Single(files.Segments);

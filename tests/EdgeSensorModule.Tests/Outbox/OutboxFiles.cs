@@ -1,5 +1,6 @@
 using EdgeSensorModule.Configuration;
 using EdgeSensorModule.Outbox;
+using IotHub.Protocol;
 using IotHub.Protocol.Telemetry;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -14,11 +15,13 @@ internal sealed class OutboxFiles : IDisposable
 
     public OutboxOptions Options { get; } = new() { FlushEachReading = false };
 
-    public FileOutbox Open() => new(Folder, Options, TimeProvider.System, NullLogger.Instance);
+    public FileOutbox Open(IFileFlush? flush = null) => new(Folder, Options, TimeProvider.System, NullLogger.Instance, flush);
 
     public string[] Segments => [.. Directory.GetFiles(Folder, "*.seg").Order(StringComparer.Ordinal)];
 
-    public static OutboxMessage Reading(long sequence) => new(sequence, TelemetryContract.ToHubMessage(
+    public static OutboxMessage Reading(long sequence) => new(sequence, Message(sequence));
+
+    public static HubMessage Message(long sequence) => TelemetryContract.ToHubMessage(
         new SensorTelemetry
         {
             DeviceId = "dev1",
@@ -28,24 +31,16 @@ internal sealed class OutboxFiles : IDisposable
             Timestamp = new DateTimeOffset(2026, 11, 29, 3, 0, 0, TimeSpan.Zero).AddSeconds(5 * sequence),
         },
         temperatureAlert: sequence % 150 > 100,
-        TelemetryContract.NewMessageId()));
+        TelemetryContract.NewMessageId());
 
-    public static async Task<List<OutboxMessage>> AppendAsync(IOutbox outbox, int count)
-    {
-        var appended = new List<OutboxMessage>(count);
-        for (var i = 0; i < count; i++)
-        {
-            var message = Reading(outbox.NextSequenceNumber);
-            await outbox.AppendAsync(message, CancellationToken.None);
-            appended.Add(message);
-        }
+    public static List<OutboxMessage> Append(IOutbox outbox, int count) =>
+        [.. Enumerable.Range(0, count).Select(_ => outbox.Append(Message) ?? throw new InvalidOperationException("The outbox refused a reading."))];
 
-        return appended;
-    }
+    /// <summary>The messageId the next reading gets (it is appended).</summary>
+    public static long NextId(IOutbox outbox) => Append(outbox, 1)[0].SequenceNumber;
 
-    /// <summary>Everything pending, in sequence order.</summary>
-    public static async Task<List<OutboxMessage>> AllPendingAsync(IOutbox outbox) =>
-        outbox.Count == 0 ? [] : [.. (await outbox.PeekAsync(int.MaxValue, CancellationToken.None)).OrderBy(m => m.SequenceNumber)];
+    /// <summary>Everything pending, oldest first.</summary>
+    public static IReadOnlyList<OutboxMessage> AllPending(IOutbox outbox) => outbox.Pending(int.MaxValue, new HashSet<long>(), PendingEnd.Oldest);
 
     /// <summary>Two messages are the same on the wire: same $.mid, properties and body.</summary>
     public static void AssertSameMessage(OutboxMessage expected, OutboxMessage actual)

@@ -45,6 +45,7 @@ public class SamplingServiceTests
             new FailingThenGoodSensor(failures: 130),
             new TemperatureAlertPolicy(Options.Create(new AlertOptions())),
             outbox,
+            new SampledReadings(),
             Options.Create(new DeviceOptions { Id = "pi-1" }),
             Options.Create(new TelemetryOptions { Interval = TimeSpan.Zero, MessageCount = 1 }),
             TimeProvider.System,

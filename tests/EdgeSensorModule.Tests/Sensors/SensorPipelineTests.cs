@@ -22,13 +22,14 @@ public class SensorPipelineTests
             sensor,
             new TemperatureAlertPolicy(Options.Create(new AlertOptions { TemperatureThreshold = 30 })),
             outbox,
+            new SampledReadings(),
             Options.Create(new DeviceOptions { Id = "pi-1" }),
             Options.Create(new TelemetryOptions { Interval = TimeSpan.Zero, MessageCount = count }),
             TimeProvider.System,
             NullLogger<SamplingService>.Instance);
         await sampling.StartAsync(CancellationToken.None);
         await sampling.ExecuteTask!.WaitAsync(TimeSpan.FromSeconds(30));
-        var messages = await outbox.PeekAsync(100, CancellationToken.None);
+        var messages = OutboxFiles.AllPending(outbox);
         return messages.Select(m => (
             TelemetryContract.ParseBody(m.Message.Body.Span),
             TelemetryContract.ReadAlert(m.Message.ApplicationProperties),
