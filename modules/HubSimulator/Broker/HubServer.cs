@@ -90,6 +90,7 @@ public sealed partial class HubServer(
         }
         else
         {
+            chains.Accepted(e.ClientCertificate!, sent);
             LogAuthenticated(logger, e.ClientId, decision.Reason);
         }
 
