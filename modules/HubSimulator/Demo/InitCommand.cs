@@ -1,4 +1,7 @@
+using System.Security.Cryptography;
+using System.Text;
 using HubSimulator.Cli;
+using IotHub.Certificates;
 using HubSimulator.Registry;
 
 namespace HubSimulator.Demo;
@@ -12,6 +15,9 @@ public static class InitCommand
 {
     /// <summary>The state file's name in the output folder.</summary>
     public const string StateFileName = "state.json";
+
+    /// <summary>The admin token's file in the output folder (<c>Simulator__AdminTokenFile</c> in docker-compose.yml).</summary>
+    public const string AdminTokenFileName = "admin-token";
 
     /// <summary>Runs the verb.</summary>
     public static int Run(ArgReader args, TextWriter output)
@@ -32,6 +38,13 @@ public static class InitCommand
         }
 
         output.WriteLine($"device '{deviceId}' registered as X.509 CA signed; state in {Path.Combine(folder, StateFileName)}");
+        var tokenFile = Path.Combine(folder, AdminTokenFileName);
+        if (!File.Exists(tokenFile))
+        {
+            CertificateExport.WritePrivateFile(tokenFile, Encoding.ASCII.GetBytes(Convert.ToHexString(RandomNumberGenerator.GetBytes(32))));
+        }
+
+        output.WriteLine($"admin API token in {tokenFile} (the admin verbs take it as --token)");
 
         // The volume is shared by containers that run as different users: let them read the lab certificates.
         if (!OperatingSystem.IsWindows())

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json.Serialization;
 using HubSimulator.Admin;
 using HubSimulator.Broker;
 using HubSimulator.Cloud;
@@ -6,6 +7,8 @@ using HubSimulator.Registry;
 using HubSimulator.Messages;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -38,15 +41,20 @@ public static class SimulatorApp
         builder.Services.AddOptions<SimulatorOptions>().Bind(builder.Configuration.GetSection(SimulatorOptions.Section)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<SimulatorOptions>, SimulatorOptionsValidator>();
         builder.Services.AddSimulator();
+        builder.Services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true); // AdminErrors words them
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow);
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {
             var options = context.Configuration.GetSection(SimulatorOptions.Section).Get<SimulatorOptions>() ?? new SimulatorOptions();
+            kestrel.Limits.MaxRequestBodySize = AdminErrors.MaxBodyBytes;
             if (IPAddress.TryParse(options.BindAddress, out var address))
             {
                 kestrel.Listen(address, options.AdminPort);
             }
         });
         var app = builder.Build();
+        app.UseOneLineErrors();
+        app.UseAdminToken();
         app.MapAdminApi();
         return app;
     }
@@ -55,7 +63,7 @@ public static class SimulatorApp
     public static IServiceCollection AddSimulator(this IServiceCollection services)
     {
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(provider => new DeviceRegistry(Options(provider).StateFile));
+        services.AddSingleton(provider => new DeviceRegistry(Options(provider).ResolvedStateFile));
         services.AddSingleton(provider => new MessageStore(Options(provider).ResolvedMessagesFile));
         services.AddSingleton<TwinStore>();
         services.AddSingleton<DeviceLink>();
