@@ -46,6 +46,7 @@ public sealed class SimulatorProcess : IAsyncDisposable
         try
         {
             await process.WaitForLineAsync(l => l.Contains("MQTT over TLS listening on", StringComparison.Ordinal), Patience);
+            await FreePort.WaitUntilListeningAsync(simulator.AdminUri.Port, Patience, () => process.Output); // Kestrel starts after the MQTT endpoint
         }
         catch
         {

@@ -43,12 +43,7 @@ public static class CommandLine
             switch (verb)
             {
                 case "run":
-                    await using (var app = SimulatorApp.Build(verb == args.FirstOrDefault() ? args[1..] : args))
-                    {
-                        await app.RunAsync();
-                    }
-
-                    return 0;
+                    return await SimulatorApp.RunAsync(verb == args.FirstOrDefault() ? args[1..] : args);
                 case "demo":
                     return await DemoCommand.RunAsync(reader, Console.Out);
                 case "init":
@@ -70,7 +65,7 @@ public static class CommandLine
             await Console.Error.WriteLineAsync(string.Join(' ', ex.Failures));
             return 2;
         }
-        catch (Exception ex) when (ex is UsageException or CertificateException or HttpRequestException)
+        catch (Exception ex) when (ex is UsageException or CertificateException or HttpRequestException or StartupException)
         {
             await Console.Error.WriteLineAsync(ex.Message);
             return 2;

@@ -30,7 +30,14 @@ public static class InitCommand
         using var pki = LabPki.LoadOrCreate(folder, deviceId, [hostName, "localhost"]);
         output.WriteLine($"{(pki.Reused ? "reused" : "made")} the PKI in {folder} (device '{deviceId}', server certificate for {hostName})");
 
-        var registry = new DeviceRegistry(Path.Combine(folder, StateFileName));
+        var stateFile = Path.Combine(folder, StateFileName);
+        var registry = new DeviceRegistry(stateFile);
+        if (registry.CertificateAuthorities().FirstOrDefault(c => c.Name == DemoCommand.CaName) is { } registered
+            && registered.Thumbprint != pki.RootCa.GetCertHashString(HashAlgorithmName.SHA256))
+        {
+            throw new UsageException($"{stateFile} registers CA '{DemoCommand.CaName}' with another root than {Path.Combine(folder, "root-ca.pem")} ({registered.Subject}); delete {stateFile} to register this root, or init into an empty folder.");
+        }
+
         ProofOfPossession.RegisterAndVerify(registry, DemoCommand.CaName, pki.RootCa, output.WriteLine);
         if (registry.FindDevice(deviceId) is null)
         {

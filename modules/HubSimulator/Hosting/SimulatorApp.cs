@@ -37,6 +37,7 @@ public static class SimulatorApp
             console.TimestampFormat = "HH:mm:ss ";
         });
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None); // RunAsync reports start-up failures in one line
         logging?.Invoke(builder.Logging);
         builder.Services.AddOptions<SimulatorOptions>().Bind(builder.Configuration.GetSection(SimulatorOptions.Section)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<SimulatorOptions>, SimulatorOptionsValidator>();
@@ -59,6 +60,23 @@ public static class SimulatorApp
         return app;
     }
 
+    /// <summary>The <c>run</c> verb: builds, runs until stopped; a port in use is a <see cref="StartupException"/>.</summary>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        await using var app = Build(args);
+        var options = app.Services.GetRequiredService<IOptions<SimulatorOptions>>().Value;
+        try
+        {
+            await app.RunAsync();
+        }
+        catch (IOException ex) when (ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+        {
+            throw StartupException.PortInUse("Simulator__AdminPort", options.BindAddress, options.AdminPort, ex);
+        }
+
+        return 0;
+    }
+
     /// <summary>The simulator's services, one line per concern.</summary>
     public static IServiceCollection AddSimulator(this IServiceCollection services)
     {
@@ -69,6 +87,7 @@ public static class SimulatorApp
         services.AddSingleton<DeviceLink>();
         services.AddSingleton<MethodCalls>();
         services.AddSingleton<ClientChains>();
+        services.AddSingleton<TlsListener>();
         services.AddSingleton<DeviceAuthenticator>();
         services.AddSingleton<PublishHandler>();
         services.AddSingleton<HubServer>();
