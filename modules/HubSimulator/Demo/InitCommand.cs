@@ -53,15 +53,6 @@ public static class InitCommand
 
         output.WriteLine($"admin API token in {tokenFile} (the admin verbs take it as --token)");
 
-        // The volume is shared by containers that run as different users: let them read the lab certificates.
-        if (!OperatingSystem.IsWindows())
-        {
-            foreach (var file in Directory.GetFiles(folder))
-            {
-                File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
-            }
-        }
-
         return 0;
     }
 }
