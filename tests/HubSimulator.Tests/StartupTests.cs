@@ -29,6 +29,18 @@ public sealed class StartupTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_Started_PrintsTheModulesDeviceSettings()
+    {
+        var settings = SimulatorProcess.Settings(folder);
+        await using var simulator = await SimulatorProcess.StartAsync(settings);
+
+        var line = await simulator.Process.WaitForLineAsync(l => l.Contains("Device__HostName=localhost", StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+
+        Assert.Contains($"Device__Port={simulator.MqttPort}", line, StringComparison.Ordinal);
+        Assert.Contains($"Device__TrustBundlePath={Path.Combine(folder, "server-ca.pem")}", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Mqtt_TcpConnectionThatNeverStartsTls_IsClosedAfterTheHandshakeTimeout()
     {
         var settings = SimulatorProcess.Settings(folder);

@@ -59,7 +59,13 @@ public sealed partial class HubServer(
             ? Path.GetFullPath(Path.Combine(settings.DataFolder, ServerCertificate.CaFileName))
             : "the CA that issued " + settings.ServerCertificatePath;
         var subject = listener.Subject ?? "?";
-        lifetime.ApplicationStarted.Register(() => LogListening(logger, settings.BindAddress, settings.MqttPort, subject, trust, settings.AdminPort)); // once the admin port is bound too
+        var host = settings.IsLoopback ? "localhost" : settings.HostNames.Split(',')[0].Trim();
+        var trustFile = string.IsNullOrWhiteSpace(settings.ServerCertificatePath) ? trust : "<the CA file that issued the server certificate>";
+        lifetime.ApplicationStarted.Register(() => // once the admin port is bound too
+        {
+            LogListening(logger, settings.BindAddress, settings.MqttPort, subject, trust, settings.AdminPort);
+            LogModuleSettings(logger, $"Device__HostName={host} Device__Port={settings.MqttPort} Device__TrustBundlePath={trustFile}");
+        });
     }
 
     /// <inheritdoc />
@@ -139,6 +145,9 @@ public sealed partial class HubServer(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "MQTT over TLS listening on {Address}:{Port} (server certificate {Subject}; devices trust {TrustBundle}); admin API on port {AdminPort}")]
     private static partial void LogListening(ILogger logger, string address, int port, string subject, string trustBundle, int adminPort);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "A module reaches this hub with: {Settings} Device__Id=<a registered device> Device__CertificatePath=<its PFX or PEM chain>")]
+    private static partial void LogModuleSettings(ILogger logger, string settings);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused device '{DeviceId}' from {Endpoint} with CONNACK 5 (not authorized): {Reason}")]
     private static partial void LogRefused(ILogger logger, string deviceId, string endpoint, string reason);
