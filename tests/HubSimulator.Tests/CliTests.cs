@@ -80,6 +80,7 @@ public sealed class CliTests(SimulatorFixture hub) : IClassFixture<SimulatorFixt
         var result = await Peers.SimulatorCliAsync(folder, "demo", "--folder", Path.Combine(folder, "demo"));
 
         Assert.True(result.ExitCode == 0, result.Output);
+        Assert.Contains("[0/6] building the module", result.Output, StringComparison.Ordinal);
         for (var i = 0; i < 5; i++)
         {
             Assert.Contains($"demo-device  #{i}  temperature", result.Output, StringComparison.Ordinal);
@@ -88,6 +89,14 @@ public sealed class CliTests(SimulatorFixture hub) : IClassFixture<SimulatorFixt
         Assert.Contains("Verified", result.Output, StringComparison.Ordinal);
         Assert.Matches(@"5 messages from 'demo-device', \d with temperatureAlert=true; 5 of 5 decoded with the alert matching the temperature", result.Output);
         Assert.Equal(5, File.ReadAllLines(Path.Combine(folder, "demo", "messages.jsonl")).Length);
+    }
+
+    [Fact]
+    public void Simulator_Assembly_DoesNotReferenceTheModuleItTests()
+    {
+        var references = typeof(HubSimulator.Hosting.SimulatorApp).Assembly.GetReferencedAssemblies().Select(a => a.Name);
+
+        Assert.DoesNotContain("EdgeSensorModule", references);
     }
 
     async Task<string> CliAsync(params string[] arguments)

@@ -62,16 +62,6 @@ public sealed class CloudFeatureTests(SimulatorFixture hub) : IClassFixture<Simu
     }
 
     [Fact]
-    public async Task DirectMethod_DeviceOffline_Answers404LikeIotHub()
-    {
-        hub.Registry.AddDevice("offline-device", HubSimulator.Registry.DeviceAuthentication.CaSigned);
-
-        using var response = await admin.PostAsJsonAsync("/devices/offline-device/methods/reboot", new InvokeMethodRequest(null, 5));
-
-        Assert.Equal(404, (await response.Content.ReadFromJsonAsync<InvokeMethodResponse>())!.Status);
-    }
-
-    [Fact]
     public async Task CloudToDevice_FromTheAdminApi_ArrivesOnTheDeviceboundTopicWithItsProperties()
     {
         await using var device = await TestDevice.ConnectAsync(hub, "c2d-device");

@@ -30,7 +30,7 @@ public sealed record AddDeviceRequest(string DeviceId, DeviceAuthentication Auth
 public sealed record InvokeMethodRequest(JsonNode? Payload, int? TimeoutSeconds);
 
 /// <summary>The device's answer to a direct method.</summary>
-/// <param name="Status">Status the device replied with (404 offline, 504 no answer in time).</param>
+/// <param name="Status">Status the device replied with (an offline or silent device is an HTTP 404 or 504 error instead).</param>
 /// <param name="Payload">The device's JSON payload.</param>
 public sealed record InvokeMethodResponse(int Status, JsonNode? Payload);
 

@@ -15,6 +15,9 @@ namespace HubSimulator.Admin;
 /// <summary>The admin API (JSON over HTTP, loopback): what the portal and the service SDK do on a real hub.</summary>
 public static class AdminEndpoints
 {
+    /// <summary>IoT Hub's longest direct-method response timeout.</summary>
+    const int MaxMethodTimeoutSeconds = 300;
+
     /// <summary>Maps every endpoint.</summary>
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder app)
     {
@@ -53,9 +56,16 @@ public static class AdminEndpoints
                 return missing;
             }
 
+            if (request.TimeoutSeconds is < 1 or > MaxMethodTimeoutSeconds)
+            {
+                return Results.BadRequest(new ErrorResponse($"timeoutSeconds {request.TimeoutSeconds} is outside 1-{MaxMethodTimeoutSeconds}."));
+            }
+
             var payload = request.Payload?.ToJsonString() ?? "null";
             var result = await methods.InvokeAsync(id, method, payload, TimeSpan.FromSeconds(request.TimeoutSeconds ?? 30), cancellationToken);
-            return Results.Ok(new InvokeMethodResponse(result.Status, ParseOrText(result.Payload)));
+            return result.Outcome == MethodOutcome.Answered
+                ? Results.Ok(new InvokeMethodResponse(result.Status, ParseOrText(result.Payload)))
+                : Results.Json(new ErrorResponse(result.Payload), statusCode: result.Status);
         });
         app.MapPost("/devices/{id}/messages/devicebound", async (string id, CloudToDeviceRequest request, DeviceRegistry registry, DeviceLink link) =>
         {

@@ -1,6 +1,4 @@
 using System.Buffers;
-using System.Net;
-using System.Security.Authentication;
 using HubSimulator.Cloud;
 using HubSimulator.Hosting;
 using HubSimulator.Messages;
@@ -13,15 +11,18 @@ using MQTTnet.Server;
 namespace HubSimulator.Broker;
 
 /// <summary>
-/// IoT Hub's device endpoint: MQTT 3.1.1 over TLS 1.2/1.3 with a required client certificate, on MQTTnet's server.
+/// IoT Hub's device endpoint: MQTT 3.1.1 over TLS 1.2/1.3 with a required client certificate (<see cref="TlsListener"/>),
+/// on MQTTnet's server.
 /// Every refusal is logged with its reason. One connection per device: MQTTnet's session takeover drops the old one.
 /// </summary>
 public sealed partial class HubServer(
     IOptions<SimulatorOptions> options,
     DeviceAuthenticator authenticator,
     ClientChains chains,
+    TlsListener listener,
     PublishHandler publishes,
     DeviceLink link,
+    IHostApplicationLifetime lifetime,
     ILogger<HubServer> logger) : IHostedService, IDisposable
 {
     MqttServer? server;
@@ -33,18 +34,11 @@ public sealed partial class HubServer(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        var certificate = ServerCertificate.Load(settings);
         var serverOptions = new MqttServerOptionsBuilder()
             .WithoutDefaultEndpoint()
-            .WithEncryptedEndpoint()
-            .WithEncryptedEndpointBoundIPAddress(IPAddress.Parse(settings.BindAddress))
-            .WithEncryptedEndpointPort(settings.MqttPort)
-            .WithEncryptionCertificate(certificate)
-            .WithEncryptionSslProtocol(SslProtocols.Tls12 | SslProtocols.Tls13)
-            .WithClientCertificate(chains.Capture)
             .WithPersistentSessions()
             .Build();
-        server = new MqttServerFactory().CreateMqttServer(serverOptions);
+        server = new MqttServerFactory().CreateMqttServer(serverOptions, [listener]);
         server.ValidatingConnectionAsync += OnConnectAsync;
         server.ClientConnectedAsync += e =>
         {
@@ -64,7 +58,14 @@ public sealed partial class HubServer(
         var trust = string.IsNullOrWhiteSpace(settings.ServerCertificatePath)
             ? Path.GetFullPath(Path.Combine(settings.DataFolder, ServerCertificate.CaFileName))
             : "the CA that issued " + settings.ServerCertificatePath;
-        LogListening(logger, settings.BindAddress, settings.MqttPort, certificate.Subject, trust, settings.AdminPort);
+        var subject = listener.Subject ?? "?";
+        var host = settings.IsLoopback ? "localhost" : settings.HostNames.Split(',')[0].Trim();
+        var trustFile = string.IsNullOrWhiteSpace(settings.ServerCertificatePath) ? trust : "<the CA file that issued the server certificate>";
+        lifetime.ApplicationStarted.Register(() => // once the admin port is bound too
+        {
+            LogListening(logger, settings.BindAddress, settings.MqttPort, subject, trust, settings.AdminPort);
+            LogModuleSettings(logger, $"Device__HostName={host} Device__Port={settings.MqttPort} Device__TrustBundlePath={trustFile}");
+        });
     }
 
     /// <inheritdoc />
@@ -90,6 +91,7 @@ public sealed partial class HubServer(
         }
         else
         {
+            chains.Accepted(e.ClientCertificate!, sent);
             LogAuthenticated(logger, e.ClientId, decision.Reason);
         }
 
@@ -143,6 +145,9 @@ public sealed partial class HubServer(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "MQTT over TLS listening on {Address}:{Port} (server certificate {Subject}; devices trust {TrustBundle}); admin API on port {AdminPort}")]
     private static partial void LogListening(ILogger logger, string address, int port, string subject, string trustBundle, int adminPort);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "A module reaches this hub with: {Settings} Device__Id=<a registered device> Device__CertificatePath=<its PFX or PEM chain>")]
+    private static partial void LogModuleSettings(ILogger logger, string settings);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused device '{DeviceId}' from {Endpoint} with CONNACK 5 (not authorized): {Reason}")]
     private static partial void LogRefused(ILogger logger, string deviceId, string endpoint, string reason);

@@ -1,3 +1,4 @@
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
@@ -10,6 +11,9 @@ namespace HubSimulator.Cli;
 /// <summary>CLI verbs that call a running simulator's admin API (<c>--admin http://127.0.0.1:5080</c>).</summary>
 public static class AdminCommands
 {
+    /// <summary>Where the verbs find the admin token when <c>--token</c> is not given (the simulator's own setting).</summary>
+    const string TokenVariable = "Simulator__AdminToken";
+
     static readonly JsonSerializerOptions Pretty = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
     /// <summary>The verbs this class handles.</summary>
@@ -20,6 +24,11 @@ public static class AdminCommands
     {
         ArgumentNullException.ThrowIfNull(args);
         using var http = new HttpClient { BaseAddress = new Uri(args.Get("admin", "http://127.0.0.1:5080")!), Timeout = TimeSpan.FromSeconds(100) };
+        if ((args.Get("token") ?? Environment.GetEnvironmentVariable(TokenVariable)) is { Length: > 0 } token)
+        {
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
         var sub = args.Positional.Count > 1 ? args.Positional[1] : "";
         using var response = (args.Positional[0], sub) switch
         {

@@ -144,7 +144,25 @@ public static class CertCommands
         return all.Where(c => c.SubjectName.RawData.AsSpan().SequenceEqual(c.IssuerName.RawData) is false);
     }
 
-    static string Out(ArgReader args) => args.Require("out", "the file prefix to write, e.g. certs/device1");
+    /// <summary>
+    /// The prefix to write. An existing private key (<c>.key.pem</c>, <c>.pfx</c>) is never overwritten silently: refused
+    /// without <c>--force</c>, deleted with it so that the new file is created owner-only (a mode is set at creation).
+    /// </summary>
+    static string Out(ArgReader args)
+    {
+        var prefix = args.Require("out", "the file prefix to write, e.g. certs/device1");
+        foreach (var key in new[] { $"{prefix}.key.pem", $"{prefix}.pfx" }.Where(File.Exists))
+        {
+            if (args.Get("force") is null)
+            {
+                throw new UsageException($"{key} already exists; pass --force to replace it, or choose another --out.");
+            }
+
+            File.Delete(key);
+        }
+
+        return prefix;
+    }
 
     static void WriteWithKey(X509Certificate2 certificate, string prefix, TextWriter output)
     {

@@ -1,6 +1,7 @@
 using HubSimulator.Demo;
 using HubSimulator.Hosting;
 using IotHub.Certificates;
+using Microsoft.Extensions.Options;
 
 namespace HubSimulator.Cli;
 
@@ -28,7 +29,7 @@ public static class CommandLine
           twin get --device ID | twin desired --device ID --json '{"k":1}'
           method --device ID --name NAME [--payload JSON] [--timeout 30]
           c2d --device ID --body TEXT
-          (admin verbs talk to --admin http://127.0.0.1:5080)
+          (admin verbs talk to --admin http://127.0.0.1:5080, with --token TOKEN or Simulator__AdminToken when it needs one)
         """;
 
     /// <summary>Runs the verb in <paramref name="args"/>; returns the exit code.</summary>
@@ -42,12 +43,7 @@ public static class CommandLine
             switch (verb)
             {
                 case "run":
-                    await using (var app = SimulatorApp.Build(verb == args.FirstOrDefault() ? args[1..] : args))
-                    {
-                        await app.RunAsync();
-                    }
-
-                    return 0;
+                    return await SimulatorApp.RunAsync(verb == args.FirstOrDefault() ? args[1..] : args);
                 case "demo":
                     return await DemoCommand.RunAsync(reader, Console.Out);
                 case "init":
@@ -64,7 +60,12 @@ public static class CommandLine
                     return 2;
             }
         }
-        catch (Exception ex) when (ex is UsageException or CertificateException or HttpRequestException)
+        catch (OptionsValidationException ex)
+        {
+            await Console.Error.WriteLineAsync(string.Join(' ', ex.Failures));
+            return 2;
+        }
+        catch (Exception ex) when (ex is UsageException or CertificateException or HttpRequestException or StartupException)
         {
             await Console.Error.WriteLineAsync(ex.Message);
             return 2;

@@ -5,10 +5,24 @@ using IotHub.Protocol;
 
 namespace HubSimulator.Cloud;
 
-/// <summary>A direct method's answer from the device.</summary>
-/// <param name="Status">The status the device replied with.</param>
-/// <param name="Payload">Its JSON payload.</param>
-public sealed record MethodResult(int Status, string Payload);
+/// <summary>How a direct method call ended.</summary>
+public enum MethodOutcome
+{
+    /// <summary>The device answered (with its own status).</summary>
+    Answered,
+
+    /// <summary>The device is not connected (IoT Hub: 404).</summary>
+    DeviceOffline,
+
+    /// <summary>The device did not answer in time (IoT Hub: 504).</summary>
+    TimedOut,
+}
+
+/// <summary>A direct method's end: the device's answer, or why there is none.</summary>
+/// <param name="Outcome">How the call ended.</param>
+/// <param name="Status">The status the device replied with; 404 or 504 when it did not.</param>
+/// <param name="Payload">Its JSON payload, or the one-line reason when it did not answer.</param>
+public sealed record MethodResult(MethodOutcome Outcome, int Status, string Payload);
 
 /// <summary>
 /// Direct methods: a request goes to <c>$iothub/methods/POST/{name}/?$rid={rid}</c>, the device answers on
@@ -24,7 +38,7 @@ public sealed class MethodCalls(DeviceLink link)
     {
         if (!await link.IsConnectedAsync(deviceId))
         {
-            return new MethodResult(404, $"{{\"message\":\"Device '{deviceId}' is not online.\"}}");
+            return new MethodResult(MethodOutcome.DeviceOffline, 404, $"Device '{deviceId}' is not online; method '{method}' was not sent.");
         }
 
         var rid = Interlocked.Increment(ref next).ToString(CultureInfo.InvariantCulture);
@@ -37,7 +51,7 @@ public sealed class MethodCalls(DeviceLink link)
         }
         catch (TimeoutException)
         {
-            return new MethodResult(504, $"{{\"message\":\"Device '{deviceId}' did not answer method '{method}' within {timeout.TotalSeconds} s.\"}}");
+            return new MethodResult(MethodOutcome.TimedOut, 504, $"Device '{deviceId}' did not answer method '{method}' within {timeout.TotalSeconds} s.");
         }
         finally
         {
@@ -63,7 +77,7 @@ public sealed class MethodCalls(DeviceLink link)
         var rid = RequestId(rest[(slash + 2)..]);
         if (rid is not null && pending.TryGetValue((deviceId, rid), out var call))
         {
-            call.TrySetResult(new MethodResult(status, Encoding.UTF8.GetString(payload)));
+            call.TrySetResult(new MethodResult(MethodOutcome.Answered, status, Encoding.UTF8.GetString(payload)));
         }
 
         return true;

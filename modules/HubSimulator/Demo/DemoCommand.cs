@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using EdgeSensorModule.Hosting;
 using HubSimulator.Cli;
 using HubSimulator.Hosting;
 using HubSimulator.Registry;
@@ -17,7 +16,7 @@ namespace HubSimulator.Demo;
 /// <summary>
 /// <c>dotnet run --project modules/HubSimulator -- demo</c>: the seed tutorial's whole X.509 flow on one machine.
 /// A test PKI, the simulator on a free loopback port, the CA registered and verified by proof of possession, the
-/// device registered as CA signed, the real module (in-process, fake sensor) sending 5 readings, each shown as the
+/// device registered as CA signed, the real module (built and started as a process, fake sensor) sending 5 readings, each shown as the
 /// hub received it, then a summary.
 /// </summary>
 public static class DemoCommand
@@ -44,6 +43,19 @@ public static class DemoCommand
         var seed = args.Number("seed", DefaultSeed);
         var clock = Stopwatch.StartNew();
         output.WriteLine("EdgeSensorModule demo: X.509 CA chain -> proof of possession -> CA-signed device -> telemetry with temperatureAlert");
+
+        if (ModuleLauncher.FindProject() is not { } project)
+        {
+            output.WriteLine("demo runs the module from the repository (modules/EdgeSensorModule) and found none above this program; run it with dotnet run --project modules/HubSimulator -- demo in a clone.");
+            return 2;
+        }
+
+        output.WriteLine($"[0/6] building the module ({project}; the first time on a fresh clone takes about 20 s)");
+        if (await ModuleLauncher.BuildAsync(project, output, CancellationToken.None) is not { } moduleAssembly)
+        {
+            output.WriteLine("FAILED: the module did not build; see the lines above.");
+            return 1;
+        }
 
         Step(output, 1, $"test PKI in {Path.GetFullPath(folder)}");
         using var pki = LabPki.LoadOrCreate(folder, DeviceId, ["localhost"]);
@@ -81,9 +93,9 @@ public static class DemoCommand
             Directory.Delete(outbox, recursive: true); // each demo starts from reading 0
         }
 
-        using var module = BuildModule(pki, mqttPort, count, seed, outbox);
-        var moduleRun = module.RunModuleAsync();
         using var deadline = new CancellationTokenSource(Patience);
+        using var module = ModuleLauncher.Run(moduleAssembly, ModuleSettings(pki, mqttPort, count, seed, outbox), output);
+        var moduleRun = module.WaitForExitAsync(deadline.Token);
         IReadOnlyList<ReceivedMessage> received = [];
         try
         {
@@ -98,7 +110,7 @@ public static class DemoCommand
         catch (OperationCanceledException)
         {
             output.WriteLine($"FAILED: the hub received {store.For(DeviceId).Count} of {count} messages within {Patience.TotalSeconds} s; see the lines above.");
-            await module.StopAsync(CancellationToken.None);
+            module.Kill();
             return 1;
         }
 
@@ -112,29 +124,24 @@ public static class DemoCommand
         return decoded == count ? 0 : 1;
     }
 
-    static IHost BuildModule(LabPki pki, int port, int count, int seed, string outbox)
+    static Dictionary<string, string?> ModuleSettings(LabPki pki, int port, int count, int seed, string outbox) => new()
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, EnvironmentName = Environments.Production });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Device:Id"] = DeviceId,
-            ["Device:HostName"] = "localhost",
-            ["Device:Port"] = Invariant(port),
-            ["Device:CertificatePath"] = pki.DevicePfx,
-            ["Device:CertificatePassword"] = LabPki.PfxPassword,
-            ["Device:TrustBundlePath"] = pki.ServerCaPem,
-            ["Sensor:Type"] = "Fake",
-            ["Sensor:Seed"] = Invariant(seed),
-            ["Telemetry:Interval"] = "00:00:00.300",
-            ["Telemetry:MessageCount"] = Invariant(count),
-            ["Alert:TemperatureThreshold"] = Invariant(Threshold),
-            ["Outbox:Path"] = outbox,
-        });
-        builder.Logging.AddSimpleConsole(console => console.SingleLine = true).SetMinimumLevel(LogLevel.Warning)
-            .AddFilter("EdgeSensorModule.HubConnection.MqttHubClient", LogLevel.Error); // its own clean disconnect at the end logs a warning
-        builder.AddEdgeSensorModule();
-        return builder.Build();
-    }
+        ["Device__Id"] = DeviceId,
+        ["Device__HostName"] = "localhost",
+        ["Device__Port"] = Invariant(port),
+        ["Device__CertificatePath"] = Path.GetFullPath(pki.DevicePfx),
+        ["Device__CertificatePassword"] = LabPki.PfxPassword,
+        ["Device__TrustBundlePath"] = Path.GetFullPath(pki.ServerCaPem),
+        ["Sensor__Type"] = "Fake",
+        ["Sensor__Seed"] = Invariant(seed),
+        ["Telemetry__Interval"] = "00:00:00.300",
+        ["Telemetry__MessageCount"] = Invariant(count),
+        ["Alert__TemperatureThreshold"] = Invariant(Threshold),
+        ["Outbox__Path"] = outbox,
+        ["Logging__LogLevel__Default"] = "Warning",
+        ["Logging__LogLevel__EdgeSensorModule.HubConnection.MqttHubClient"] = "Error", // its own clean disconnect at the end logs a warning
+        ["DOTNET_ENVIRONMENT"] = "Production",
+    };
 
     static int FreeLoopbackPort()
     {

@@ -1,4 +1,7 @@
+using System.Security.Cryptography;
+using System.Text;
 using HubSimulator.Cli;
+using IotHub.Certificates;
 using HubSimulator.Registry;
 
 namespace HubSimulator.Demo;
@@ -13,6 +16,9 @@ public static class InitCommand
     /// <summary>The state file's name in the output folder.</summary>
     public const string StateFileName = "state.json";
 
+    /// <summary>The admin token's file in the output folder (<c>Simulator__AdminTokenFile</c> in docker-compose.yml).</summary>
+    public const string AdminTokenFileName = "admin-token";
+
     /// <summary>Runs the verb.</summary>
     public static int Run(ArgReader args, TextWriter output)
     {
@@ -24,7 +30,14 @@ public static class InitCommand
         using var pki = LabPki.LoadOrCreate(folder, deviceId, [hostName, "localhost"]);
         output.WriteLine($"{(pki.Reused ? "reused" : "made")} the PKI in {folder} (device '{deviceId}', server certificate for {hostName})");
 
-        var registry = new DeviceRegistry(Path.Combine(folder, StateFileName));
+        var stateFile = Path.Combine(folder, StateFileName);
+        var registry = new DeviceRegistry(stateFile);
+        if (registry.CertificateAuthorities().FirstOrDefault(c => c.Name == DemoCommand.CaName) is { } registered
+            && registered.Thumbprint != pki.RootCa.GetCertHashString(HashAlgorithmName.SHA256))
+        {
+            throw new UsageException($"{stateFile} registers CA '{DemoCommand.CaName}' with another root than {Path.Combine(folder, "root-ca.pem")} ({registered.Subject}); delete {stateFile} to register this root, or init into an empty folder.");
+        }
+
         ProofOfPossession.RegisterAndVerify(registry, DemoCommand.CaName, pki.RootCa, output.WriteLine);
         if (registry.FindDevice(deviceId) is null)
         {
@@ -32,15 +45,13 @@ public static class InitCommand
         }
 
         output.WriteLine($"device '{deviceId}' registered as X.509 CA signed; state in {Path.Combine(folder, StateFileName)}");
-
-        // The volume is shared by containers that run as different users: let them read the lab certificates.
-        if (!OperatingSystem.IsWindows())
+        var tokenFile = Path.Combine(folder, AdminTokenFileName);
+        if (!File.Exists(tokenFile))
         {
-            foreach (var file in Directory.GetFiles(folder))
-            {
-                File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
-            }
+            CertificateExport.WritePrivateFile(tokenFile, Encoding.ASCII.GetBytes(Convert.ToHexString(RandomNumberGenerator.GetBytes(32))));
         }
+
+        output.WriteLine($"admin API token in {tokenFile} (the admin verbs take it as --token)");
 
         return 0;
     }

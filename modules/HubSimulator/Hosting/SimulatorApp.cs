@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json.Serialization;
 using HubSimulator.Admin;
 using HubSimulator.Broker;
 using HubSimulator.Cloud;
@@ -6,6 +7,8 @@ using HubSimulator.Registry;
 using HubSimulator.Messages;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -34,33 +37,57 @@ public static class SimulatorApp
             console.TimestampFormat = "HH:mm:ss ";
         });
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None); // RunAsync reports start-up failures in one line
         logging?.Invoke(builder.Logging);
         builder.Services.AddOptions<SimulatorOptions>().Bind(builder.Configuration.GetSection(SimulatorOptions.Section)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<SimulatorOptions>, SimulatorOptionsValidator>();
         builder.Services.AddSimulator();
+        builder.Services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true); // AdminErrors words them
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow);
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {
             var options = context.Configuration.GetSection(SimulatorOptions.Section).Get<SimulatorOptions>() ?? new SimulatorOptions();
+            kestrel.Limits.MaxRequestBodySize = AdminErrors.MaxBodyBytes;
             if (IPAddress.TryParse(options.BindAddress, out var address))
             {
                 kestrel.Listen(address, options.AdminPort);
             }
         });
         var app = builder.Build();
+        app.UseOneLineErrors();
+        app.UseAdminToken();
         app.MapAdminApi();
         return app;
+    }
+
+    /// <summary>The <c>run</c> verb: builds, runs until stopped; a port in use is a <see cref="StartupException"/>.</summary>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        await using var app = Build(args);
+        var options = app.Services.GetRequiredService<IOptions<SimulatorOptions>>().Value;
+        try
+        {
+            await app.RunAsync();
+        }
+        catch (IOException ex) when (ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+        {
+            throw StartupException.PortInUse("Simulator__AdminPort", options.BindAddress, options.AdminPort, ex);
+        }
+
+        return 0;
     }
 
     /// <summary>The simulator's services, one line per concern.</summary>
     public static IServiceCollection AddSimulator(this IServiceCollection services)
     {
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(provider => new DeviceRegistry(Options(provider).StateFile));
+        services.AddSingleton(provider => new DeviceRegistry(Options(provider).ResolvedStateFile));
         services.AddSingleton(provider => new MessageStore(Options(provider).ResolvedMessagesFile));
         services.AddSingleton<TwinStore>();
         services.AddSingleton<DeviceLink>();
         services.AddSingleton<MethodCalls>();
         services.AddSingleton<ClientChains>();
+        services.AddSingleton<TlsListener>();
         services.AddSingleton<DeviceAuthenticator>();
         services.AddSingleton<PublishHandler>();
         services.AddSingleton<HubServer>();

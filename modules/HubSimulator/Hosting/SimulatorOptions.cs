@@ -30,8 +30,28 @@ public sealed class SimulatorOptions
     /// <summary>PEM private key of <see cref="ServerCertificatePath"/>.</summary>
     public string? ServerKeyPath { get; set; }
 
-    /// <summary>JSON file the registry (CAs, devices) is loaded from and saved to; in memory only when unset.</summary>
+    /// <summary>JSON file the registry (CAs, devices) is loaded from and saved to; <c>{DataFolder}/state.json</c> when unset.</summary>
     public string? StateFile { get; set; }
+
+    /// <summary>The registry's file.</summary>
+    public string ResolvedStateFile => string.IsNullOrWhiteSpace(StateFile) ? Path.Combine(DataFolder, "state.json") : StateFile;
+
+    /// <summary>Secret the admin API and pages require (<c>Authorization: Bearer</c>); required when not bound to loopback.</summary>
+    public string? AdminToken { get; set; }
+
+    /// <summary>File holding <see cref="AdminToken"/> (a container secret); instead of it.</summary>
+    public string? AdminTokenFile { get; set; }
+
+    /// <summary>How long a TCP connection may take to complete the TLS handshake before it is closed.</summary>
+    public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>True when the endpoints listen on loopback only.</summary>
+    public bool IsLoopback => IPAddress.TryParse(BindAddress, out var address) && IPAddress.IsLoopback(address);
+
+    /// <summary>The admin token from <see cref="AdminToken"/> or <see cref="AdminTokenFile"/>; null when neither is set.</summary>
+    public string? ResolvedAdminToken() => !string.IsNullOrEmpty(AdminToken)
+        ? AdminToken
+        : string.IsNullOrWhiteSpace(AdminTokenFile) ? null : File.ReadAllText(AdminTokenFile).Trim();
 
     /// <summary>Telemetry appended as JSON lines; <c>{DataFolder}/messages.jsonl</c> when unset, none when "-".</summary>
     public string? MessagesFile { get; set; }
@@ -43,6 +63,9 @@ public sealed class SimulatorOptions
 /// <summary>Checks the settings at startup: one line naming the setting and the fix.</summary>
 public sealed class SimulatorOptionsValidator : IValidateOptions<SimulatorOptions>
 {
+    /// <summary>The shortest admin token accepted.</summary>
+    public const int MinTokenLength = 16;
+
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, SimulatorOptions options)
     {
@@ -65,6 +88,37 @@ public sealed class SimulatorOptionsValidator : IValidateOptions<SimulatorOption
         if (string.IsNullOrWhiteSpace(options.ServerCertificatePath) != string.IsNullOrWhiteSpace(options.ServerKeyPath))
         {
             return ValidateOptionsResult.Fail("Simulator__ServerCertificatePath and Simulator__ServerKeyPath go together; set both, or neither to generate a server certificate.");
+        }
+
+        if (options.HandshakeTimeout <= TimeSpan.Zero || options.HandshakeTimeout > TimeSpan.FromMinutes(5))
+        {
+            return ValidateOptionsResult.Fail($"Simulator__HandshakeTimeout: {options.HandshakeTimeout} is outside 00:00:01-00:05:00; use e.g. 00:00:10.");
+        }
+
+        return ValidateAdminToken(options);
+    }
+
+    static ValidateOptionsResult ValidateAdminToken(SimulatorOptions options)
+    {
+        if (!string.IsNullOrEmpty(options.AdminToken) && !string.IsNullOrWhiteSpace(options.AdminTokenFile))
+        {
+            return ValidateOptionsResult.Fail("Simulator__AdminToken and Simulator__AdminTokenFile are both set; set one of them.");
+        }
+
+        if (!string.IsNullOrWhiteSpace(options.AdminTokenFile) && !File.Exists(options.AdminTokenFile))
+        {
+            return ValidateOptionsResult.Fail($"Simulator__AdminTokenFile: '{options.AdminTokenFile}' does not exist; write the token into it (init does) or set Simulator__AdminToken.");
+        }
+
+        var token = options.ResolvedAdminToken();
+        if (token is not null && token.Length < MinTokenLength)
+        {
+            return ValidateOptionsResult.Fail($"Simulator__AdminToken: the token has {token.Length} characters; use at least {MinTokenLength} random ones (openssl rand -hex 32).");
+        }
+
+        if (token is null && !options.IsLoopback)
+        {
+            return ValidateOptionsResult.Fail($"Simulator__AdminToken: the admin API listens on {options.BindAddress}, beyond this machine, and needs a token; set Simulator__AdminToken (or Simulator__AdminTokenFile) to a secret (openssl rand -hex 32), or bind 127.0.0.1.");
         }
 
         return ValidateOptionsResult.Success;

@@ -30,7 +30,7 @@ public sealed class DeviceRegistry
     /// <summary>Uploads a CA certificate; it starts Unverified.</summary>
     public CaRecord AddCa(string name, string certificatePem)
     {
-        Require(name, "name");
+        DeviceIds.Check(name, "name");
         using var certificate = ParseCertificate(certificatePem, "certificatePem");
         if (certificate.Extensions.OfType<X509BasicConstraintsExtension>().FirstOrDefault() is not { CertificateAuthority: true })
         {
@@ -108,7 +108,7 @@ public sealed class DeviceRegistry
     /// <summary>Registers a device.</summary>
     public DeviceRecord AddDevice(string deviceId, DeviceAuthentication authentication, string? primaryThumbprint = null, string? secondaryThumbprint = null)
     {
-        Require(deviceId, "deviceId");
+        DeviceIds.Check(deviceId, "deviceId");
         if (authentication == DeviceAuthentication.SelfSigned && string.IsNullOrWhiteSpace(primaryThumbprint))
         {
             throw new RegistryException(400, "A self-signed device needs primaryThumbprint (the certificate's SHA-1 or SHA-256 thumbprint; `cert inspect` prints both).");
@@ -191,22 +191,21 @@ public sealed class DeviceRegistry
     static string? NormalizeThumbprint(string? thumbprint) =>
         string.IsNullOrWhiteSpace(thumbprint) ? null : thumbprint.Replace(":", "", StringComparison.Ordinal).Trim().ToUpperInvariant();
 
-    static void Require(string value, string field)
-    {
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            throw new RegistryException(400, $"{field} is required.");
-        }
-    }
-
     CaRecord FindCa(string name) => state.CertificateAuthorities.FirstOrDefault(c => c.Name == name)
         ?? throw new RegistryException(404, $"No CA named '{name}' is registered; upload it first (ca add).");
 
+    /// <summary>Writes the state beside the file and renames it over: a crash leaves the old state or the new, never half.</summary>
     void Save()
     {
-        if (stateFile is not null)
+        if (stateFile is null)
         {
-            File.WriteAllText(stateFile, JsonSerializer.Serialize(state, StateJson));
+            return;
         }
+
+        var folder = Path.GetDirectoryName(Path.GetFullPath(stateFile))!;
+        Directory.CreateDirectory(folder);
+        var temporary = stateFile + ".new";
+        File.WriteAllText(temporary, JsonSerializer.Serialize(state, StateJson));
+        File.Move(temporary, stateFile, overwrite: true);
     }
 }
