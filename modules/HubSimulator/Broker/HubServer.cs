@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Net;
 using System.Security.Authentication;
 using HubSimulator.Cloud;
+using HubSimulator.Dashboard;
 using HubSimulator.Hosting;
 using HubSimulator.Messages;
 using Microsoft.Extensions.Hosting;
@@ -22,6 +23,7 @@ public sealed partial class HubServer(
     ClientChains chains,
     PublishHandler publishes,
     DeviceLink link,
+    DeviceConnections connections,
     ILogger<HubServer> logger) : IHostedService, IDisposable
 {
     MqttServer? server;
@@ -60,6 +62,7 @@ public sealed partial class HubServer(
             return Task.CompletedTask;
         };
         link.Attach(server);
+        connections.Watch(server);
         await server.StartAsync();
         var trust = string.IsNullOrWhiteSpace(settings.ServerCertificatePath)
             ? Path.GetFullPath(Path.Combine(settings.DataFolder, ServerCertificate.CaFileName))

@@ -2,6 +2,7 @@ using System.Net;
 using HubSimulator.Admin;
 using HubSimulator.Broker;
 using HubSimulator.Cloud;
+using HubSimulator.Dashboard;
 using HubSimulator.Registry;
 using HubSimulator.Messages;
 using Microsoft.AspNetCore.Builder;
@@ -48,6 +49,7 @@ public static class SimulatorApp
         });
         var app = builder.Build();
         app.MapAdminApi();
+        app.MapDashboard();
         return app;
     }
 
@@ -63,6 +65,7 @@ public static class SimulatorApp
         services.AddSingleton<ClientChains>();
         services.AddSingleton<DeviceAuthenticator>();
         services.AddSingleton<PublishHandler>();
+        services.AddDashboard();
         services.AddSingleton<HubServer>();
         services.AddHostedService(provider => provider.GetRequiredService<HubServer>());
         return services;

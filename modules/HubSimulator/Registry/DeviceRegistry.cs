@@ -27,6 +27,9 @@ public sealed class DeviceRegistry
             : new RegistryState();
     }
 
+    /// <summary>Raised after every change of a CA or device (the dashboard's live feed).</summary>
+    public event Action? Changed;
+
     /// <summary>Uploads a CA certificate; it starts Unverified.</summary>
     public CaRecord AddCa(string name, string certificatePem)
     {
@@ -208,5 +211,7 @@ public sealed class DeviceRegistry
         {
             File.WriteAllText(stateFile, JsonSerializer.Serialize(state, StateJson));
         }
+
+        Changed?.Invoke();
     }
 }
