@@ -18,7 +18,8 @@
   };
 
   // ---- data -------------------------------------------------------------------------------------------
-  function addMessage(m) {
+  // live: a message the summary has not counted yet (history is already in its counts).
+  function addMessage(m, live) {
     if (m.temperature != null) {
       const series = state.series.get(m.deviceId) || [];
       series.push({ t: Date.parse(m.receivedAt), temp: m.temperature, hum: m.humidity, alert: m.temperatureAlert === true });
@@ -30,9 +31,9 @@
     recent.unshift(m);
     if (recent.length > MAX_RECENT) recent.length = MAX_RECENT;
     state.recent.set(m.deviceId, recent);
-    const device = state.summary.devices.find(d => d.deviceId === m.deviceId);
+    const device = live && state.summary.devices.find(d => d.deviceId === m.deviceId);
     if (device) { device.messageCount++; device.lastMessageAt = m.receivedAt; }
-    state.summary.messageCount++;
+    if (live) state.summary.messageCount++;
     if (m.deviceId === state.selected) state.dirty.add('plot');
     markDirty('messages', 'devices');
   }
@@ -117,6 +118,8 @@
   function applySummary(summary) {
     state.summary = summary;
     markDirty('devices', 'cas', 'plot');
+    const first = summary.devices.find(d => d.connected) || summary.devices[0];
+    if (!state.selected && first) select(first.deviceId);
   }
 
   async function connectFeed() {
@@ -125,14 +128,14 @@
     feed.addEventListener('summary', e => applySummary(JSON.parse(e.data)));
     feed.addEventListener('message', e => {
       const m = JSON.parse(e.data);
-      if (pending) pending.push(m); else addMessage(m);
+      if (pending) pending.push(m); else addMessage(m, true);
     });
     feed.onopen = () => setFeedState('live', 'live');
     feed.onerror = () => setFeedState('down', 'reconnecting…');
     const history = await (await fetch(`/dashboard/history?limit=${HISTORY}`)).json();
-    history.forEach(addMessage);
+    history.forEach(m => addMessage(m, false));
     const last = history.length ? history[history.length - 1].receivedAt : '';
-    pending.filter(m => m.receivedAt > last).forEach(addMessage);
+    pending.filter(m => m.receivedAt > last).forEach(m => addMessage(m, true));
     pending = null;
   }
 

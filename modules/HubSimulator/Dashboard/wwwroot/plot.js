@@ -17,6 +17,15 @@ const Plot = (() => {
     return out;
   }
 
+  // Round clock times (10 s, 1 min, 15 min, ...) about count apart.
+  function timeTicks(t0, t1, count) {
+    const steps = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 21600, 43200, 86400].map(s => s * 1000);
+    const step = steps.find(s => s >= (t1 - t0) / count) || steps[steps.length - 1];
+    const out = [];
+    for (let t = Math.ceil(t0 / step) * step; t <= t1; t += step) out.push(t);
+    return out;
+  }
+
   function draw(svg, points, threshold, thresholdSource) {
     svg.dataset.points = points.length;
     const alerts = points.filter(p => p.alert);
@@ -44,7 +53,7 @@ const Plot = (() => {
     for (const v of [0, 25, 50, 75, 100]) {
       parts.push(`<text class="tick hum" x="${M.left + plotW + 8}" y="${yH(v).toFixed(1)}" dominant-baseline="middle">${v}</text>`);
     }
-    for (const t of ticks(t0, t1, 4)) {
+    for (const t of timeTicks(t0, t1, 5)) {
       const xx = x(t).toFixed(1);
       parts.push(`<line class="grid" x1="${xx}" x2="${xx}" y1="${M.top}" y2="${M.top + plotH}"/>`,
         `<text class="tick" x="${xx}" y="${M.top + plotH + 16}" text-anchor="middle">${fmtTime(t)}</text>`);
@@ -60,9 +69,9 @@ const Plot = (() => {
 
     const yThreshold = yT(threshold).toFixed(1);
     parts.push(`<line class="threshold" x1="${M.left}" x2="${M.left + plotW}" y1="${yThreshold}" y2="${yThreshold}"/>`,
-      `<text class="threshold-label" x="${M.left + 6}" y="${yThreshold - 5}">alert threshold ${esc(threshold)} °C (${esc(thresholdSource)})</text>`);
+      `<text class="threshold-label" x="${M.left + plotW - 6}" y="${yThreshold - 6}" text-anchor="end">alert threshold ${esc(threshold)} °C (${esc(thresholdSource)})</text>`);
     for (const p of alerts) {
-      parts.push(`<circle class="alert-point" cx="${x(p.t).toFixed(1)}" cy="${yT(p.temp).toFixed(1)}" r="3.5"><title>${p.temp} °C at ${fmtTime(p.t)}: temperatureAlert=true</title></circle>`);
+      parts.push(`<circle class="alert-point" cx="${x(p.t).toFixed(1)}" cy="${yT(p.temp).toFixed(1)}" r="2.8"><title>${p.temp} °C at ${fmtTime(p.t)}: temperatureAlert=true</title></circle>`);
     }
     svg.innerHTML = parts.join('');
   }
