@@ -89,7 +89,8 @@
 
   function renderMessages() {
     const rows = $('only-selected').checked ? (state.recent.get(state.selected) || []) : state.rows;
-    const bag = props => Object.entries(props).map(([k, v]) => `<span class="prop">${esc(k)}=${esc(v)}</span>`).join(' ');
+    const bag = props => Object.entries(props).map(([k, v]) =>
+      `<span class="prop${k === 'temperatureAlert' && v === 'true' ? ' alert' : ''}">${esc(k)}=${esc(v)}</span>`).join(' ');
     $('messages').tBodies[0].innerHTML = rows.map(m => `
       <tr class="${m.temperatureAlert ? 'alert' : ''}">
         <td>${Plot.fmtTime(Date.parse(m.receivedAt))}</td>
