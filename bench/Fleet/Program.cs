@@ -6,7 +6,8 @@ using System.Text.Json.Nodes;
 using Fleet;
 using IotHub.Certificates;
 
-// Fleet-scale load on the simulator (issue 16 item 5): bench/Fleet [devices] [seconds] [parallel handshakes].
+// Fleet-scale load on the simulator (issue 16 item 5): bench/Fleet [devices] [seconds] [parallel handshakes]
+// [simulator settings...], e.g. `1000 120 32 --Simulator:MessagesFile - --Logging:LogLevel:Default Warning`.
 // Loopback only; bounded by the device count and the duration given.
 var devices = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1000;
 var seconds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 120;
@@ -23,7 +24,7 @@ var simulatorDll = Path.Combine(repository, "modules/HubSimulator/bin", configur
 var folder = Directory.CreateTempSubdirectory("fleet-").FullName;
 try
 {
-    await using var simulator = await SimulatorProcess.StartAsync(simulatorDll, Path.Combine(folder, "hub"));
+    await using var simulator = await SimulatorProcess.StartAsync(simulatorDll, Path.Combine(folder, "hub"), args.Skip(3));
     using var admin = new HttpClient { BaseAddress = simulator.AdminUri };
     var idle = new Sample(TimeSpan.Zero, simulator.CpuTime, simulator.RssMegabytes);
 
@@ -44,11 +45,12 @@ try
 
     using var serverCa = X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(Path.Combine(simulator.DataFolder, "server-ca.pem")));
     await using var fleet = new DeviceFleet(simulator.MqttPort, serverCa);
+    var beforeConnect = new Sample(TimeSpan.Zero, simulator.CpuTime, simulator.RssMegabytes);
     var clock = Stopwatch.StartNew();
     await fleet.ConnectAsync(identities, parallel);
     var connectTime = clock.Elapsed;
-    var afterConnect = new Sample(TimeSpan.Zero, simulator.CpuTime, simulator.RssMegabytes);
-    Console.WriteLine($"connected {fleet.Connected}/{devices} devices in {connectTime.TotalSeconds:0.0} s ({parallel} handshakes at a time); refused {fleet.Refused.Count}");
+    var afterConnect = new Sample(connectTime, simulator.CpuTime, simulator.RssMegabytes);
+    Console.WriteLine($"connected {fleet.Connected}/{devices} devices in {connectTime.TotalSeconds:0.0} s ({parallel} handshakes at a time; simulator CPU {afterConnect.CpuPercentSince(beforeConnect):0} % of one core); refused {fleet.Refused.Count}");
     foreach (var refusal in fleet.Refused.Take(5))
     {
         Console.WriteLine($"  refused {refusal}");

@@ -24,8 +24,11 @@ sealed class SimulatorProcess : IAsyncDisposable
 
     public string DataFolder { get; }
 
-    /// <summary>Starts <c>HubSimulator.dll run</c> with its data in <paramref name="dataFolder"/> and waits for the admin port.</summary>
-    public static async Task<SimulatorProcess> StartAsync(string simulatorDll, string dataFolder)
+    /// <summary>
+    /// Starts <c>HubSimulator.dll run</c> with its data in <paramref name="dataFolder"/> and <paramref name="settings"/>
+    /// (<c>--Simulator:MessagesFile -</c>, ...), and waits for the admin port.
+    /// </summary>
+    public static async Task<SimulatorProcess> StartAsync(string simulatorDll, string dataFolder, IEnumerable<string> settings)
     {
         int mqttPort = FreePort(), adminPort = FreePort();
         var start = new ProcessStartInfo("dotnet")
@@ -40,6 +43,11 @@ sealed class SimulatorProcess : IAsyncDisposable
                 "--Simulator:DataFolder", dataFolder,
             },
         };
+        foreach (var setting in settings)
+        {
+            start.ArgumentList.Add(setting);
+        }
+
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the simulator");
         // Its log (a line per message) is read and dropped, as a terminal or `docker logs` would take it.
         process.OutputDataReceived += (_, _) => { };
