@@ -1,5 +1,6 @@
 using System.Buffers;
 using HubSimulator.Cloud;
+using HubSimulator.Dashboard;
 using HubSimulator.Hosting;
 using HubSimulator.Messages;
 using Microsoft.Extensions.Hosting;
@@ -23,6 +24,7 @@ public sealed partial class HubServer(
     PublishHandler publishes,
     DeviceLink link,
     IHostApplicationLifetime lifetime,
+    DeviceConnections connections,
     ILogger<HubServer> logger) : IHostedService, IDisposable
 {
     MqttServer? server;
@@ -54,6 +56,7 @@ public sealed partial class HubServer(
             return Task.CompletedTask;
         };
         link.Attach(server);
+        connections.Watch(server);
         await server.StartAsync();
         var trust = string.IsNullOrWhiteSpace(settings.ServerCertificatePath)
             ? Path.GetFullPath(Path.Combine(settings.DataFolder, ServerCertificate.CaFileName))

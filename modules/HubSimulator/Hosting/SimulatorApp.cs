@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using HubSimulator.Admin;
 using HubSimulator.Broker;
 using HubSimulator.Cloud;
+using HubSimulator.Dashboard;
 using HubSimulator.Registry;
 using HubSimulator.Messages;
 using Microsoft.AspNetCore.Builder;
@@ -57,6 +58,7 @@ public static class SimulatorApp
         app.UseOneLineErrors();
         app.UseAdminToken();
         app.MapAdminApi();
+        app.MapDashboard();
         return app;
     }
 
@@ -90,6 +92,7 @@ public static class SimulatorApp
         services.AddSingleton<TlsListener>();
         services.AddSingleton<DeviceAuthenticator>();
         services.AddSingleton<PublishHandler>();
+        services.AddDashboard();
         services.AddSingleton<HubServer>();
         services.AddHostedService(provider => provider.GetRequiredService<HubServer>());
         return services;

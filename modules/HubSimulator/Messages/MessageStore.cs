@@ -26,6 +26,9 @@ public sealed class MessageStore
         }
     }
 
+    /// <summary>Raised after each message is recorded (the dashboard's live feed).</summary>
+    public event Action<ReceivedMessage>? Added;
+
     /// <summary>Records a message.</summary>
     public void Add(ReceivedMessage message)
     {
@@ -43,6 +46,7 @@ public sealed class MessageStore
         }
 
         wake.SetResult();
+        Added?.Invoke(message);
     }
 
     /// <summary>The messages of one device, oldest first; every device's when <paramref name="deviceId"/> is null.</summary>

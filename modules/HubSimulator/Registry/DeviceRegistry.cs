@@ -27,6 +27,9 @@ public sealed class DeviceRegistry
             : new RegistryState();
     }
 
+    /// <summary>Raised after every change of a CA or device (the dashboard's live feed).</summary>
+    public event Action? Changed;
+
     /// <summary>Uploads a CA certificate; it starts Unverified.</summary>
     public CaRecord AddCa(string name, string certificatePem)
     {
@@ -197,6 +200,7 @@ public sealed class DeviceRegistry
     /// <summary>Writes the state beside the file and renames it over: a crash leaves the old state or the new, never half.</summary>
     void Save()
     {
+        Changed?.Invoke();
         if (stateFile is null)
         {
             return;

@@ -1,0 +1,70 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using HubSimulator.Cloud;
+using HubSimulator.Messages;
+using HubSimulator.Registry;
+
+namespace HubSimulator.Dashboard;
+
+/// <summary>
+/// Builds the page's lists from the registry, the open connections, the twins and the messages seen (counted as they
+/// arrive, so a summary costs one pass over the devices, not over every message).
+/// </summary>
+public sealed class FleetSummary(DeviceRegistry registry, DeviceConnections connections, TwinStore twins)
+{
+    /// <summary>The module's default alert threshold (its <c>Alert__TemperatureThreshold</c>), drawn when the twin has none.</summary>
+    public const double DefaultAlertThreshold = 30;
+
+    /// <summary>The twin property the threshold is read from (issue 13's writable property).</summary>
+    public const string AlertThresholdProperty = "alertThreshold";
+
+    readonly ConcurrentDictionary<string, (long Count, DateTimeOffset Last)> activity = new(StringComparer.Ordinal);
+    long total;
+
+    /// <summary>Counts a message.</summary>
+    public void Record(ReceivedMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        Interlocked.Increment(ref total);
+        activity.AddOrUpdate(message.DeviceId, (1, message.ReceivedAt), (_, seen) => (seen.Count + 1, message.ReceivedAt));
+    }
+
+    /// <summary>The lists as they are now.</summary>
+    public DashboardSummary Build()
+    {
+        var devices = registry.Devices().Select(device =>
+        {
+            var seen = activity.TryGetValue(device.DeviceId, out var a) ? a : ((long Count, DateTimeOffset? Last))(0, null);
+            var connection = connections.Find(device.DeviceId);
+            var (threshold, source) = AlertThreshold(twins.Get(device.DeviceId));
+            return new DeviceSummary(device.DeviceId, device.Authentication, connection is not null, connection?.ModelId,
+                seen.Count, seen.Last, threshold, source);
+        }).ToList();
+        var cas = registry.CertificateAuthorities()
+            .Select(ca => new CaSummary(ca.Name, ca.Subject, ca.Thumbprint, ca.Status, ca.VerificationCode)).ToList();
+        return new DashboardSummary(devices, cas, Interlocked.Read(ref total));
+    }
+
+    /// <summary>
+    /// The threshold the device works with: reported (what it applied; a plain number or a Plug and Play
+    /// acknowledgement <c>{"value":...}</c>), else desired, else the module's default.
+    /// </summary>
+    public static (double Celsius, string Source) AlertThreshold(JsonObject twin)
+    {
+        ArgumentNullException.ThrowIfNull(twin);
+        foreach (var side in (string[])["reported", "desired"])
+        {
+            var property = twin[side]?[AlertThresholdProperty];
+            var value = property is JsonObject acknowledgement ? acknowledgement["value"] : property;
+            if (value is JsonValue { } number && number.GetValueKind() == JsonValueKind.Number
+                && double.TryParse(number.ToJsonString(), CultureInfo.InvariantCulture, out var celsius))
+            {
+                return (celsius, side);
+            }
+        }
+
+        return (DefaultAlertThreshold, "default");
+    }
+}
