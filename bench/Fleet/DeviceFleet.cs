@@ -35,7 +35,7 @@ sealed class DeviceFleet(int mqttPort, X509Certificate2 serverCa) : IAsyncDispos
                 .WithProtocolVersion(MqttProtocolVersion.V311)
                 .WithClientId(device.Id)
                 .WithCredentials(MqttConnectionIdentity.Username("localhost", device.Id, "fleet-bench"))
-                .WithKeepAlivePeriod(MqttConnectionIdentity.DefaultKeepAlive)
+                .WithKeepAlivePeriod(TimeSpan.FromMinutes(5))
                 .WithTimeout(TimeSpan.FromSeconds(60))
                 .WithTlsOptions(tls => tls.UseTls().WithTargetHost("localhost").WithClientCertificates([device.Certificate]).WithTrustChain([serverCa]))
                 .Build();
