@@ -198,11 +198,15 @@
     show(el, true, 'pending', `Calling ${name}…`);
     const answer = await call('POST', `/devices/${device()}/methods/${encodeURIComponent(name)}`,
       { payload: payload.value, timeoutSeconds: Number($('method-timeout').value) || 10 });
-    if (!answer.ok) { show(el, false, answer.status, `Hub answered HTTP ${answer.status}: ${answer.json?.error || answer.text}`); return; }
+    if (!answer.ok) {
+      // The hub's own refusals come as HTTP statuses; the device's answer (any status) comes inside a 200.
+      const meaning = { 404: 'the device is not connected', 504: 'the device did not answer in time' }[answer.status];
+      const who = meaning ? `Hub answered ${answer.status} (${meaning})` : `Hub answered HTTP ${answer.status}`;
+      show(el, false, answer.status, `${who}\n${answer.json?.error || answer.text}`);
+      return;
+    }
     const { status, payload: result } = answer.json;
-    const meaning = { 404: 'the device is not connected', 504: 'the device did not answer in time' }[status];
-    const who = meaning ? `Hub answered ${status} (${meaning})` : `Device answered ${status}`;
-    show(el, status >= 200 && status < 300, status, `${who}\n${pretty(result)}`);
+    show(el, status >= 200 && status < 300, status, `Device answered ${status}\n${pretty(result)}`);
   }
 
   async function sendC2d(e) {
