@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using HubSimulator.Admin;
 using HubSimulator.Registry;
+using TestInfrastructure;
 
 namespace HubSimulator.Tests;
 
@@ -11,6 +12,7 @@ namespace HubSimulator.Tests;
 /// The admin API against bad input, on the running simulator: IoT Hub's device-id rules, bounded bodies, and one
 /// <c>{"error": "..."}</c> line for every refusal, with the HTTP status that says what happened.
 /// </summary>
+[Trait(Tier.Name, Tier.Integration)]
 public sealed class AdminApiTests(SimulatorFixture hub) : IClassFixture<SimulatorFixture>, IDisposable
 {
     readonly HttpClient admin = new() { BaseAddress = hub.AdminUri };

@@ -1,9 +1,11 @@
 using System.Net;
 using System.Net.Http.Headers;
+using TestInfrastructure;
 
 namespace HubSimulator.Tests;
 
 /// <summary>The admin side beyond loopback: refused without a token; with one, every request must present it.</summary>
+[Trait(Tier.Name, Tier.Integration)]
 public sealed class AdminTokenTests : IDisposable
 {
     const string Token = "0123456789abcdef0123456789abcdef";

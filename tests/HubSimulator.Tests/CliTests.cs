@@ -9,6 +9,7 @@ namespace HubSimulator.Tests;
 /// The simulator's CLI as a user runs it: the certificate tool's files accepted by openssl and mosquitto, the portal's
 /// CA steps through the admin verbs, and the demo.
 /// </summary>
+[Trait(Tier.Name, Tier.Integration)]
 public sealed class CliTests(SimulatorFixture hub) : IClassFixture<SimulatorFixture>, IDisposable
 {
     readonly string folder = Directory.CreateTempSubdirectory("hubsim-cli-").FullName;

@@ -2,10 +2,12 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using HubSimulator.Admin;
 using IotHub.Protocol;
+using TestInfrastructure;
 
 namespace HubSimulator.Tests;
 
 /// <summary>Twin, direct methods and cloud-to-device over MQTT, driven from the admin API, as later module features need them.</summary>
+[Trait(Tier.Name, Tier.Integration)]
 public sealed class CloudFeatureTests(SimulatorFixture hub) : IClassFixture<SimulatorFixture>, IDisposable
 {
     static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);

@@ -3,6 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using EdgeSensorModule.Configuration;
 using HubSimulator.Hosting;
 using YamlDotNet.RepresentationModel;
+using TestInfrastructure;
 
 namespace HubSimulator.Tests;
 
@@ -11,6 +12,7 @@ namespace HubSimulator.Tests;
 /// contexts and Dockerfiles, commands (the init command is run for real), environment names against the options
 /// classes that bind them, ports, and the files the services read from the shared volume.
 /// </summary>
+[Trait(Tier.Name, Tier.Integration)]
 public sealed class ComposeFileTests : IDisposable
 {
     const string CertsMount = "/certs";

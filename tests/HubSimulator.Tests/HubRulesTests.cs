@@ -10,6 +10,7 @@ namespace HubSimulator.Tests;
 /// IoT Hub's rules that the module never breaks, checked with an independent client (mosquitto_pub with a TLS client
 /// certificate): each refused as the hub refuses it, with a simulator log line saying why.
 /// </summary>
+[Trait(Tier.Name, Tier.Integration)]
 public sealed class HubRulesTests(SimulatorFixture hub) : IClassFixture<SimulatorFixture>
 {
     static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);

@@ -6,6 +6,7 @@ namespace HubSimulator.Tests;
 /// Private keys on disk: never overwritten silently, owner-only from the moment they exist, and ignored by git so a
 /// <c>git add -A</c> after the README's steps commits no CA key.
 /// </summary>
+[Trait(Tier.Name, Tier.Integration)]
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class KeyFileTests : IDisposable
 {

@@ -8,6 +8,7 @@ using TestInfrastructure;
 namespace HubSimulator.Tests;
 
 /// <summary>The real module process against the simulator: delivered when IoT Hub would accept it, refused and reported clearly when not.</summary>
+[Trait(Tier.Name, Tier.Integration)]
 public sealed class ModuleAgainstSimulatorTests(SimulatorFixture hub) : IClassFixture<SimulatorFixture>
 {
     static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);

@@ -1,9 +1,11 @@
 using IotHub.Protocol;
 using IotHub.Protocol.Telemetry;
+using TestInfrastructure;
 
 namespace HubSimulator.Tests;
 
 /// <summary>The official Azure IoT Node.js device SDK (azure-iot-device + azure-iot-device-mqtt, X.509) against the simulator.</summary>
+[Trait(Tier.Name, Tier.Integration)]
 public sealed class NodeSdkTests(SimulatorFixture hub) : IClassFixture<SimulatorFixture>
 {
     [Fact]

@@ -6,6 +6,7 @@ namespace HubSimulator.Tests;
 /// A device whose network drops comes back: the module's reconnect resumes the TLS session (no certificates are sent
 /// again), and the simulator, like IoT Hub, still accepts the CA-signed device on the chain it verified before.
 /// </summary>
+[Trait(Tier.Name, Tier.Integration)]
 public sealed class ReconnectTests(SimulatorFixture hub) : IClassFixture<SimulatorFixture>
 {
     static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);

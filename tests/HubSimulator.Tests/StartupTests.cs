@@ -11,6 +11,7 @@ namespace HubSimulator.Tests;
 /// The simulator process as an operator meets it: what it binds, what it does with connections that never speak TLS,
 /// how it refuses to start (one line naming the setting, exit 2), and what survives a restart.
 /// </summary>
+[Trait(Tier.Name, Tier.Integration)]
 public sealed class StartupTests : IDisposable
 {
     readonly string folder = Directory.CreateTempSubdirectory("hubsim-start-").FullName;

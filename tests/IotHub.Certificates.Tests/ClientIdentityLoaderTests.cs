@@ -189,6 +189,7 @@ public sealed class ClientIdentityLoaderTests : IDisposable
         return legacy;
     }
 
+    [Trait(Tier.Name, Tier.Integration)]
     [Theory]
     [InlineData(KeyType.EcdsaP256, "-aes256")]
     [InlineData(KeyType.EcdsaP256, "-des3")]
@@ -203,6 +204,7 @@ public sealed class ClientIdentityLoaderTests : IDisposable
         Assert.Equal((files.Certificate.Thumbprint, true), (identity.Certificate.Thumbprint, identity.Certificate.HasPrivateKey));
     }
 
+    [Trait(Tier.Name, Tier.Integration)]
     [Fact]
     public void Load_LegacyEncryptedPemKeyWithAWrongPassword_NamesThePasswordSetting()
     {
@@ -213,6 +215,7 @@ public sealed class ClientIdentityLoaderTests : IDisposable
         Assert.Equal($"Device__CertificatePassword: the password does not decrypt the private key '{legacy}'.", error.Message);
     }
 
+    [Trait(Tier.Name, Tier.Integration)]
     [Fact]
     public void Load_LegacyEncryptedPemKeyWithoutPassword_AsksForIt()
     {
@@ -223,6 +226,7 @@ public sealed class ClientIdentityLoaderTests : IDisposable
         Assert.Equal($"Device__CertificatePassword: the private key '{legacy}' is encrypted; set Device__CertificatePassword to its password.", error.Message);
     }
 
+    [Trait(Tier.Name, Tier.Integration)]
     [Fact]
     public void Load_EncryptedPkcs8PemKeyWithItsPassword_Works()
     {

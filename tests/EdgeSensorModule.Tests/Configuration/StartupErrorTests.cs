@@ -7,6 +7,7 @@ namespace EdgeSensorModule.Tests.Configuration;
 /// Setup mistakes stop the module process at once with exit code 2 and one line that names the setting and the fix,
 /// with no stack trace and no secret.
 /// </summary>
+[Trait(Tier.Name, Tier.Integration)]
 public sealed class StartupErrorTests : IDisposable
 {
     readonly TestPki pki = new();

@@ -8,6 +8,7 @@ namespace EdgeSensorModule.Tests.Delivery;
 /// The module process, hub unreachable, stopped with SIGTERM: the readings the outbox says it keeps for the next start
 /// are exactly those the next start finds, whatever happened to the disk or the folder meanwhile.
 /// </summary>
+[Trait(Tier.Name, Tier.Integration)]
 public sealed partial class OutboxAtExitTests : IDisposable
 {
     static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);

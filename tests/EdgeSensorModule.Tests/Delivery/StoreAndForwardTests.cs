@@ -11,6 +11,7 @@ namespace EdgeSensorModule.Tests.Delivery;
 /// The module process against a real TLS mosquitto that crashes, a link that breaks, a full outbox and a full disk:
 /// every reading arrives at least once, duplicates are identical, messageIds continue across restarts.
 /// </summary>
+[Trait(Tier.Name, Tier.Integration)]
 public sealed partial class StoreAndForwardTests(ITestOutputHelper output) : IDisposable
 {
     static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);

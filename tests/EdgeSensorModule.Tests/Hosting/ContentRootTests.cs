@@ -8,6 +8,7 @@ namespace EdgeSensorModule.Tests.Hosting;
 /// repository root) still reads its own appsettings.json, and resolves a relative <c>Outbox__Path</c> against the
 /// folder it was started from.
 /// </summary>
+[Trait(Tier.Name, Tier.Integration)]
 public sealed partial class ContentRootTests : IDisposable
 {
     readonly TestPki pki = new();

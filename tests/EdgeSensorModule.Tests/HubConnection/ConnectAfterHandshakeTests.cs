@@ -11,6 +11,7 @@ namespace EdgeSensorModule.Tests.HubConnection;
 /// CONNECT is a timeout, or a shutdown when the module stops meanwhile; only closing at once, before sending anything,
 /// is the server refusing the device's certificate (how .NET servers and TLS 1.3 refuse it).
 /// </summary>
+[Trait(Tier.Name, Tier.Integration)]
 public sealed class ConnectAfterHandshakeTests : IDisposable
 {
     static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);

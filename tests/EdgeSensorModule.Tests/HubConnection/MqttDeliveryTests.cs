@@ -7,6 +7,7 @@ using TestInfrastructure;
 namespace EdgeSensorModule.Tests.HubConnection;
 
 /// <summary>The module process against a real TLS mosquitto configured like IoT Hub's MQTT endpoint.</summary>
+[Trait(Tier.Name, Tier.Integration)]
 public sealed class MqttDeliveryTests(BrokerFixture fixture) : IClassFixture<BrokerFixture>
 {
     static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);

@@ -7,6 +7,7 @@ namespace EdgeSensorModule.Tests.HubConnection;
 /// A trusted but hostile server that pushes a PUBLISH far beyond anything IoT Hub sends (issue 11 item 6): the module
 /// must drop the connection on the packet's fixed header, before reading (or allocating) its body, and reconnect.
 /// </summary>
+[Trait(Tier.Name, Tier.Integration)]
 public sealed class OversizedPacketTests : IDisposable
 {
     static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Security.Authentication;
 using EdgeSensorModule.HubConnection;
 using IotHub.Certificates;
+using TestInfrastructure;
 
 namespace EdgeSensorModule.Tests.HubConnection;
 
@@ -11,6 +12,7 @@ namespace EdgeSensorModule.Tests.HubConnection;
 /// Pins how this runtime reports a TLS alert from the server (OpenSSL's error code in the exception's HResult), which
 /// <see cref="TlsAlert"/> reads instead of the message text. If a runtime update changes it, this test says so.
 /// </summary>
+[Trait(Tier.Name, Tier.Integration)]
 public sealed class TlsAlertTests
 {
     const byte UnknownCa = 48;

@@ -5,6 +5,7 @@ using TestInfrastructure;
 namespace EdgeSensorModule.Tests.Metrics;
 
 /// <summary>The module process with <c>Metrics__Port</c> set, scraped as IoT Edge's metrics-collector scrapes it.</summary>
+[Trait(Tier.Name, Tier.Integration)]
 public sealed class MetricsEndpointTests(BrokerFixture fixture) : IClassFixture<BrokerFixture>
 {
     const string Prefix = "edgesensormodule_";

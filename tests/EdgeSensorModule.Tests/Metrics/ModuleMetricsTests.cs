@@ -1,6 +1,7 @@
 using EdgeSensorModule.HubConnection;
 using EdgeSensorModule.Metrics;
 using EdgeSensorModule.Sensors;
+using TestInfrastructure;
 
 namespace EdgeSensorModule.Tests.Metrics;
 
@@ -15,6 +16,7 @@ public sealed class ModuleMetricsTests : IDisposable
 
     Exposition Scrape() => new(PrometheusText.Write(collector.Collect(), Labels));
 
+    [Trait(Tier.Name, Tier.Integration)]
     [Fact]
     public async Task Write_FailuresByKindAndAcknowledgementTimes_PassPromtoolWithCumulativeBuckets()
     {

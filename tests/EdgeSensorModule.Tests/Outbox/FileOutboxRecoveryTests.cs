@@ -127,6 +127,7 @@ public sealed class FileOutboxRecoveryTests : IDisposable
         Assert.Contains("another process uses it", error.Message, StringComparison.Ordinal);
     }
 
+    [Trait(Tier.Name, Tier.Integration)]
     [Fact]
     public async Task AppendAsync_DiskFull_KeepsRunningAndKeepsEveryReadingUntilDelivered()
     {
@@ -149,6 +150,7 @@ public sealed class FileOutboxRecoveryTests : IDisposable
         Assert.InRange(outbox.DiskBytes, 1, 64 * 1024);
     }
 
+    [Trait(Tier.Name, Tier.Integration)]
     [Fact]
     public async Task Open_DiskFilledAfterTheFolderWasMade_StartsAndKeepsReadingsInMemory()
     {
@@ -163,6 +165,7 @@ public sealed class FileOutboxRecoveryTests : IDisposable
         Assert.Equal(appended.Select(m => m.Message.MessageId), OutboxFiles.AllPending(outbox).Select(m => m.Message.MessageId));
     }
 
+    [Trait(Tier.Name, Tier.Integration)]
     [Fact]
     public async Task Append_DiskFullBeforeTheFolderWasMade_IssuesNoMessageId()
     {
@@ -174,6 +177,7 @@ public sealed class FileOutboxRecoveryTests : IDisposable
         Assert.Null(outbox.Append(OutboxFiles.Message));
     }
 
+    [Trait(Tier.Name, Tier.Integration)]
     [Fact]
     public async Task Open_AfterACrashWithReadingsOnlyInMemory_NeverIssuesTheirMessageIdsAgain()
     {

@@ -8,6 +8,7 @@ using TestInfrastructure;
 namespace EdgeSensorModule.Tests.Outbox;
 
 /// <summary>What the outbox says about its folder: deleted while running, read-only, full at close. Never "kept" for readings that are not.</summary>
+[Trait(Tier.Name, Tier.Integration)]
 public sealed partial class OutboxFolderTests : IDisposable
 {
     readonly OutboxFiles files = new();

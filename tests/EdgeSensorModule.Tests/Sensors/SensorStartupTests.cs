@@ -4,6 +4,7 @@ using TestInfrastructure;
 namespace EdgeSensorModule.Tests.Sensors;
 
 /// <summary>The real module process with a real sensor type on a machine whose I2C bus is missing or misnamed.</summary>
+[Trait(Tier.Name, Tier.Integration)]
 public sealed class SensorStartupTests : IDisposable
 {
     readonly TestPki pki = new();

@@ -4,10 +4,12 @@ using HubSimulator.Messages;
 using HubSimulator.Registry;
 using IotHub.Protocol;
 using static Microsoft.Playwright.Assertions;
+using TestInfrastructure;
 
 namespace HubSimulator.Tests.Dashboard;
 
 /// <summary>The page with a fleet's worth of data and on a phone's width.</summary>
+[Trait(Tier.Name, Tier.Integration)]
 public sealed class DashboardScaleTests(SimulatorFixture hub, BrowserFixture browser) : IClassFixture<SimulatorFixture>, IClassFixture<BrowserFixture>
 {
     const int Devices = 100;

@@ -3,10 +3,12 @@ using IotHub.Certificates;
 using IotHub.Protocol;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
+using TestInfrastructure;
 
 namespace HubSimulator.Tests.Dashboard;
 
 /// <summary>The dashboard in Debian's chromium against the running simulator, with the module process sending.</summary>
+[Trait(Tier.Name, Tier.Integration)]
 public sealed class DashboardTests(SimulatorFixture hub, BrowserFixture browser) : IClassFixture<SimulatorFixture>, IClassFixture<BrowserFixture>
 {
     [Fact]

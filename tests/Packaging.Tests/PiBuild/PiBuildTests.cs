@@ -8,6 +8,7 @@ using Xunit.Abstractions;
 namespace Packaging.Tests.PiBuild;
 
 /// <summary>The Raspberry Pi (linux-arm64) Native AOT build of the module, as its image holds it, run under qemu-user against a TLS mosquitto.</summary>
+[Trait(Tier.Name, Tier.Integration)]
 public sealed class PiBuildTests(Arm64Publish build, ITestOutputHelper output) : IClassFixture<Arm64Publish>
 {
     const int Readings = 20;
