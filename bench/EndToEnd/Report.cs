@@ -9,6 +9,9 @@ internal static class Report
 {
     static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
+    /// <summary>Below this many readings a run measures start-up more than sending.</summary>
+    const int SmallCount = 5000;
+
     public static void Write(string folder, int count, IReadOnlyList<IReadOnlyList<RunResult>> rounds)
     {
         var results = rounds.Select(Median).ToList();
@@ -20,6 +23,12 @@ internal static class Report
 
         var table = new StringBuilder();
         table.AppendLine(CultureInfo.InvariantCulture, $"{count} readings each, median of {rounds.Max(r => r.Count)} rounds, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, `{Environment.OSVersion}`.");
+        if (count < SmallCount)
+        {
+            table.AppendLine();
+            table.AppendLine(CultureInfo.InvariantCulture, $"**Warning:** {count} readings is under {SmallCount}: start-up (process, TLS handshake, JIT) dominates, so the ratios say more about start-up than about throughput.");
+        }
+
         table.AppendLine();
         table.AppendLine("| contender | msg/s | msg/s range | × Node best | × mosquitto_pub | CPU µs/msg | peak RSS MB | first msg ms | wall s | broker µs/msg | subscriber µs/msg |");
         table.AppendLine("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|");
@@ -41,8 +50,6 @@ internal static class Report
         }
 
         File.WriteAllText(Path.Combine(folder, "end-to-end.dat"), data.ToString());
-        Console.WriteLine();
-        Console.Write(table);
     }
 
     /// <summary>The round with the median throughput (the lower middle one for an even count).</summary>
