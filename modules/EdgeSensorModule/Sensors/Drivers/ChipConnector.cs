@@ -47,7 +47,7 @@ public sealed partial class ChipConnector(SensorOptions options, I2cDeviceFactor
         {
             LastProbe = ChipProbe.Scan(open, options.I2cBus);
             var chosen = LastProbe.FirstOrDefault(c => address is null || c.Address == address)
-                ?? throw new IOException($"no supported chip answers on {LinuxI2c.BusPath(options.I2cBus)} (probed 0x76, 0x77, 0x44, 0x45, 0x70, 0x40, 0x38)");
+                ?? throw new IOException($"no supported chip answers on {LinuxI2c.BusPath(options.I2cBus)} (probed {ChipProbe.ProbedAddresses})");
             (type, address) = (chosen.Type, chosen.Address);
             LogProbed(this.logger, LinuxI2c.BusPath(options.I2cBus), string.Join(", ", LastProbe.Select(c => $"{c.Type} at 0x{c.Address:X2}")), chosen.Type, chosen.Address);
         }

@@ -19,6 +19,9 @@ public static class ChipProbe
         (0x70, Shtc3), (0x40, Si7021), (0x38, Aht20),
     ];
 
+    /// <summary>The addresses the probe asks, in order, as an error message names them ("0x76, 0x77, ...").</summary>
+    public static string ProbedAddresses { get; } = string.Join(", ", Candidates.Select(c => $"0x{c.Address:x2}"));
+
     /// <summary>Every supported chip answering on <paramref name="bus"/>, in probe order.</summary>
     public static IReadOnlyList<FoundChip> Scan(I2cDeviceFactory open, int bus)
     {
