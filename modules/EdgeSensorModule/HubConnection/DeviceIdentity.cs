@@ -57,14 +57,6 @@ public static class DeviceIdentity
             return string.IsNullOrEmpty(device.CertificatePassword) ? null : device.CertificatePassword;
         }
 
-        try
-        {
-            return File.ReadLines(device.CertificatePasswordFile).FirstOrDefault()?.TrimEnd('\r') ?? "";
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new CertificateException(
-                $"Device__CertificatePasswordFile: '{device.CertificatePasswordFile}' cannot be read ({ex.GetType().Name}); check the path and that the module's user may read it.", ex);
-        }
+        return PasswordFile.ReadFirstLine(device.CertificatePasswordFile, "Device__CertificatePasswordFile");
     }
 }

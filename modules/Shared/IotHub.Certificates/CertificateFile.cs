@@ -8,7 +8,7 @@ internal static class CertificateFile
     /// <summary>The most a certificate, key, PFX or trust bundle file may hold; real ones are a few KB.</summary>
     public const int MaxBytes = 1024 * 1024;
 
-    public static byte[] ReadAllBytes(string path, string setting)
+    public static byte[] ReadAllBytes(string path, string setting, string what = "the certificate or key file")
     {
         try
         {
@@ -22,7 +22,7 @@ internal static class CertificateFile
             // A device or pipe (/dev/zero, /dev/stdin) declares no length yet yields bytes: never a certificate file.
             return content.Length == declared
                 ? content
-                : throw new CertificateException($"{setting}: '{path}' is not a regular file (a device or pipe); set it to the certificate or key file.");
+                : throw new CertificateException($"{setting}: '{path}' is not a regular file (a device or pipe); set it to {what}.");
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

@@ -64,6 +64,15 @@ public sealed class StartupErrorTests : IDisposable
     }
 
     [Fact]
+    public async Task Start_PasswordFileIsADevice_SaysItIsNotARegularFile()
+    {
+        environment["Device__CertificatePassword"] = null;
+        environment["Device__CertificatePasswordFile"] = "/dev/zero";
+
+        Assert.Contains("Device__CertificatePasswordFile: '/dev/zero' is not a regular file (a device or pipe)", await FailingLineAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Start_PrivateKeyPathWithAPfx_SaysThePfxCarriesItsKey()
     {
         environment["Device__PrivateKeyPath"] = device.KeyPem;
