@@ -78,12 +78,24 @@ try
     Console.WriteLine($"|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"| {fleet.Connected} | {fleet.Refused.Count} | {fleet.Acknowledged} | {fleet.Failed} | {received} | {connectTime.TotalSeconds:0.0} s | {steady.CpuPercentSince(samples[0]):0.0} | {idle.RssMegabytes:0} MB | {afterConnect.RssMegabytes:0} MB | {steady.RssMegabytes:0} MB |"));
+
+    // A second instance on the same data folder (as a restarted or scaled-out simulator) loads the registry the
+    // first one saved and must accept every device the first accepted.
+    await using var second = await SimulatorProcess.StartAsync(simulatorDll, simulator.DataFolder, args.Skip(3));
+    await using var again = new DeviceFleet(second.MqttPort, serverCa);
+    await again.ConnectAsync(identities, parallel);
+    Console.WriteLine($"second instance on the same data folder: connected {again.Connected}/{devices}; refused {again.Refused.Count}");
+    foreach (var refusal in again.Refused.Take(5))
+    {
+        Console.WriteLine($"  refused {refusal}");
+    }
+
     foreach (var (_, certificate) in identities)
     {
         certificate.Dispose();
     }
 
-    return fleet.Refused.Count == 0 && fleet.Failed == 0 && received == fleet.Acknowledged ? 0 : 1;
+    return fleet.Refused.Count == 0 && fleet.Failed == 0 && received == fleet.Acknowledged && again.Refused.Count == 0 ? 0 : 1;
 }
 finally
 {

@@ -84,7 +84,7 @@ public static class SimulatorApp
     {
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(provider => new DeviceRegistry(Options(provider).ResolvedStateFile));
-        services.AddSingleton(provider => new MessageStore(Options(provider).ResolvedMessagesFile));
+        services.AddSingleton(provider => new MessageStore(Options(provider).ResolvedMessagesFile, Options(provider).MaxKeptMessages));
         services.AddSingleton<TwinStore>();
         services.AddSingleton<DeviceLink>();
         services.AddSingleton<MethodCalls>();

@@ -1,4 +1,5 @@
 using System.Net;
+using HubSimulator.Messages;
 using Microsoft.Extensions.Options;
 
 namespace HubSimulator.Hosting;
@@ -56,6 +57,9 @@ public sealed class SimulatorOptions
     /// <summary>Telemetry appended as JSON lines; <c>{DataFolder}/messages.jsonl</c> when unset, none when "-".</summary>
     public string? MessagesFile { get; set; }
 
+    /// <summary>How many received messages are kept in memory (all devices together); older ones are dropped.</summary>
+    public int MaxKeptMessages { get; set; } = MessageStore.DefaultMaxKept;
+
     /// <summary>The file messages go to, or null.</summary>
     public string? ResolvedMessagesFile => MessagesFile == "-" ? null : MessagesFile ?? Path.Combine(DataFolder, "messages.jsonl");
 }
@@ -93,6 +97,11 @@ public sealed class SimulatorOptionsValidator : IValidateOptions<SimulatorOption
         if (options.HandshakeTimeout <= TimeSpan.Zero || options.HandshakeTimeout > TimeSpan.FromMinutes(5))
         {
             return ValidateOptionsResult.Fail($"Simulator__HandshakeTimeout: {options.HandshakeTimeout} is outside 00:00:01-00:05:00; use e.g. 00:00:10.");
+        }
+
+        if (options.MaxKeptMessages < 1)
+        {
+            return ValidateOptionsResult.Fail($"Simulator__MaxKeptMessages: {options.MaxKeptMessages} keeps nothing; use 1 or more (default {MessageStore.DefaultMaxKept}).");
         }
 
         return ValidateAdminToken(options);

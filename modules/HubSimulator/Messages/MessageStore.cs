@@ -4,21 +4,28 @@ using System.Text.Json.Serialization;
 namespace HubSimulator.Messages;
 
 /// <summary>
-/// Every message the hub received, per device, in memory; optionally appended as JSON lines to a file. Waiters (the
-/// demo, tests) are woken on each new message.
+/// The newest messages the hub received (at most <c>maxKept</c>, oldest dropped first), in memory; every message is
+/// optionally appended as JSON lines to a file. Waiters (the demo, tests) are woken on each new message.
 /// </summary>
 public sealed class MessageStore
 {
     static readonly JsonSerializerOptions LineJson = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 
+    /// <summary>How many messages are kept in memory when not configured.</summary>
+    public const int DefaultMaxKept = 10_000;
+
     readonly Lock gate = new();
-    readonly List<ReceivedMessage> messages = [];
+    readonly Queue<ReceivedMessage> messages = new();
+    readonly Dictionary<string, long> receivedPerDevice = [];
+    readonly int maxKept;
     readonly string? file;
     TaskCompletionSource changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>Creates the store; <paramref name="file"/> receives one JSON object per line when set.</summary>
-    public MessageStore(string? file = null)
+    /// <summary>Creates the store keeping the newest <paramref name="maxKept"/> messages; <paramref name="file"/> receives every message as one JSON object per line when set.</summary>
+    public MessageStore(string? file = null, int maxKept = DefaultMaxKept)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxKept, 1);
+        this.maxKept = maxKept;
         this.file = string.IsNullOrWhiteSpace(file) ? null : file;
         if (this.file is not null && Path.GetDirectoryName(Path.GetFullPath(this.file)) is { } folder)
         {
@@ -35,7 +42,13 @@ public sealed class MessageStore
         TaskCompletionSource wake;
         lock (gate)
         {
-            messages.Add(message);
+            messages.Enqueue(message);
+            if (messages.Count > maxKept)
+            {
+                messages.Dequeue();
+            }
+
+            receivedPerDevice[message.DeviceId] = receivedPerDevice.GetValueOrDefault(message.DeviceId) + 1;
             if (file is not null)
             {
                 File.AppendAllText(file, JsonSerializer.Serialize(message, LineJson) + "\n");
@@ -49,7 +62,7 @@ public sealed class MessageStore
         Added?.Invoke(message);
     }
 
-    /// <summary>The messages of one device, oldest first; every device's when <paramref name="deviceId"/> is null.</summary>
+    /// <summary>The kept messages of one device, oldest first; every device's when <paramref name="deviceId"/> is null.</summary>
     public IReadOnlyList<ReceivedMessage> For(string? deviceId)
     {
         lock (gate)
@@ -58,7 +71,7 @@ public sealed class MessageStore
         }
     }
 
-    /// <summary>Waits until <paramref name="deviceId"/> has sent at least <paramref name="count"/> messages.</summary>
+    /// <summary>Waits until <paramref name="deviceId"/> has sent at least <paramref name="count"/> messages; returns its kept ones.</summary>
     public async Task<IReadOnlyList<ReceivedMessage>> WaitForAsync(string deviceId, int count, CancellationToken cancellationToken)
     {
         while (true)
@@ -66,10 +79,9 @@ public sealed class MessageStore
             Task next;
             lock (gate)
             {
-                var received = messages.Where(m => m.DeviceId == deviceId).ToList();
-                if (received.Count >= count)
+                if (receivedPerDevice.GetValueOrDefault(deviceId) >= count)
                 {
-                    return received;
+                    return [.. messages.Where(m => m.DeviceId == deviceId)];
                 }
 
                 next = changed.Task;
