@@ -1,15 +1,22 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace HubSimulator.Tests;
 
-/// <summary>Keeps every log line of the in-process simulator so tests can assert that a refusal says why.</summary>
+/// <summary>
+/// The in-process simulator's log (Microsoft.Extensions.Diagnostics.Testing's fake provider, Information and above),
+/// so tests can assert that a refusal says why.
+/// </summary>
 public sealed class LogCollector : ILoggerProvider
 {
-    readonly ConcurrentQueue<string> lines = new();
+    readonly FakeLogCollector collector = FakeLogCollector.Create(new FakeLogCollectorOptions { FilteredLevels = { LogLevel.Information, LogLevel.Warning, LogLevel.Error, LogLevel.Critical } });
+    readonly FakeLoggerProvider provider;
 
-    /// <summary>The lines so far.</summary>
-    public IReadOnlyList<string> Lines => [.. lines];
+    /// <summary>Collects into a fresh log.</summary>
+    public LogCollector() => provider = new FakeLoggerProvider(collector);
+
+    /// <summary>The lines so far, as "Level: message".</summary>
+    public IReadOnlyList<string> Lines => [.. collector.GetSnapshot().Select(r => $"{r.Level}: {r.Message}")];
 
     /// <summary>Waits until a line contains every one of <paramref name="parts"/>; returns it.</summary>
     public async Task<string> WaitForAsync(TimeSpan timeout, params string[] parts)
@@ -17,7 +24,7 @@ public sealed class LogCollector : ILoggerProvider
         using var deadline = new CancellationTokenSource(timeout);
         while (true)
         {
-            var line = lines.FirstOrDefault(l => parts.All(p => l.Contains(p, StringComparison.Ordinal)));
+            var line = Lines.FirstOrDefault(l => parts.All(p => l.Contains(p, StringComparison.Ordinal)));
             if (line is not null)
             {
                 return line;
@@ -25,36 +32,18 @@ public sealed class LogCollector : ILoggerProvider
 
             try
             {
-                await Task.Delay(20, deadline.Token); // poll the queue, bounded by the deadline
+                await Task.Delay(20, deadline.Token); // poll the log, bounded by the deadline
             }
             catch (OperationCanceledException)
             {
-                throw new TimeoutException($"No simulator log line with [{string.Join(", ", parts)}] within {timeout}. Lines:\n{string.Join('\n', lines)}");
+                throw new TimeoutException($"No simulator log line with [{string.Join(", ", parts)}] within {timeout}. Lines:\n{string.Join('\n', Lines)}");
             }
         }
     }
 
     /// <inheritdoc />
-    public ILogger CreateLogger(string categoryName) => new Collector(lines);
+    public ILogger CreateLogger(string categoryName) => provider.CreateLogger(categoryName);
 
     /// <inheritdoc />
-    public void Dispose()
-    {
-    }
-
-    sealed class Collector(ConcurrentQueue<string> lines) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            if (IsEnabled(logLevel))
-            {
-                lines.Enqueue($"{logLevel}: {formatter(state, exception)}");
-            }
-        }
-    }
+    public void Dispose() => provider.Dispose();
 }

@@ -4,6 +4,7 @@ using EdgeSensorModule.Sensors;
 using EdgeSensorModule.Sampling;
 using EdgeSensorModule.Tests.Outbox;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
 
 namespace EdgeSensorModule.Tests.Sampling;
@@ -22,25 +23,12 @@ public class SamplingServiceTests
             : SensorResult.Success(new SensorReading(20, 50, DateTimeOffset.UtcNow)));
     }
 
-    sealed class ListLogger : ILogger<SamplingService>
-    {
-        public List<(LogLevel Level, string Text)> Entries { get; } = [];
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            Entries.Add((logLevel, formatter(state, exception)));
-    }
-
     [Fact]
     public async Task Sampling_LongSensorOutage_WarnsAtTheStartEverySixtyFailuresAndOnceWhenReadingsResume()
     {
         using var files = new OutboxFiles();
         using var outbox = files.Open();
-        var logger = new ListLogger();
+        var logger = new FakeLogger<SamplingService>();
         using var sampling = new SamplingService(
             new FailingThenGoodSensor(failures: 130),
             new TemperatureAlertPolicy(Options.Create(new AlertOptions())),
@@ -54,12 +42,12 @@ public class SamplingServiceTests
         await sampling.StartAsync(CancellationToken.None);
         await sampling.ExecuteTask!.WaitAsync(TimeSpan.FromSeconds(30));
 
-        var warnings = logger.Entries.Where(e => e.Level == LogLevel.Warning).Select(e => e.Text).ToList();
+        var warnings = logger.Collector.GetSnapshot().Where(e => e.Level == LogLevel.Warning).Select(e => e.Message).ToList();
         Assert.Equal(3, warnings.Count);
         Assert.Contains("(1 failed in a row): Communication: Error 121 (Remote I/O error)", warnings[0], StringComparison.Ordinal);
         Assert.Contains("(61 failed in a row)", warnings[1], StringComparison.Ordinal);
         Assert.Contains("(121 failed in a row)", warnings[2], StringComparison.Ordinal);
-        Assert.Contains(logger.Entries, e => e.Level == LogLevel.Information && e.Text == "Readings from scripted sensor resumed after 130 failed reads");
+        Assert.Contains(logger.Collector.GetSnapshot(), e => e.Level == LogLevel.Information && e.Message == "Readings from scripted sensor resumed after 130 failed reads");
         Assert.Equal(1, outbox.Count);
     }
 }
