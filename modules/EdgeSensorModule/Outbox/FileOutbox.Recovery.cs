@@ -40,7 +40,7 @@ public sealed partial class FileOutbox
             LogDiskWriteFailed(logger, folder, nextSequenceNumber, ex.Message);
         }
 
-        LogOpened(logger, folder, entries.Count, nextSequenceNumber, segments.Count);
+        LogOpened(logger, folder, pending.Count, nextSequenceNumber, segments.Count);
         if (nextSequenceNumber > onDisk)
         {
             LogIdsSkipped(logger, onDisk, nextSequenceNumber - 1);
@@ -82,7 +82,7 @@ public sealed partial class FileOutbox
                         break;
                     case OutboxRecordType.Append:
                         var sequence = BinaryPrimitives.ReadInt64LittleEndian(record.Payload.Span[1..]);
-                        Track(sequence, new Entry(segment, record.Offset, record.Length, null));
+                        Track(new PendingLocation(sequence, segment.Number, checked((int)record.Offset), record.Length));
                         nextSequenceNumber = Math.Max(nextSequenceNumber, sequence + 1);
                         break;
                     case OutboxRecordType.Settle:
