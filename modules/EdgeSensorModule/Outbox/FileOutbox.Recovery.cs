@@ -63,17 +63,17 @@ public sealed partial class FileOutbox
 
     /// <summary>
     /// Replays every segment in order: appends make readings pending, settle records settle them, headers carry the
-    /// sequence number on after everything was settled and compacted. Damaged bytes are skipped and reported.
+    /// sequence number on after everything was settled and compacted. Damaged bytes are skipped and reported. Each
+    /// segment is read through a small window (<see cref="SegmentScan"/>), never whole.
     /// </summary>
     void Recover()
     {
         foreach (var (number, path) in OutboxSegment.List(folder))
         {
-            var data = File.ReadAllBytes(path);
             var segment = OutboxSegment.Open(path, number, flush);
             segments.Add(segment);
             lastSegmentNumber = number;
-            foreach (var record in OutboxRecords.Scan(data, (offset, count) => LogDamaged(logger, path, offset, count)))
+            foreach (var record in segment.Records((offset, count) => LogDamaged(logger, path, offset, count)))
             {
                 switch (record.Type)
                 {
