@@ -27,9 +27,9 @@ public sealed partial class FileOutbox
 
     void CreateFolderAgain()
     {
-        foreach (var message in Load([.. order]))
+        foreach (var message in Load([.. pending.Ascending()]))
         {
-            entries[message.SequenceNumber] = new Entry(null, 0, 0, message);
+            HoldInMemory(message);
         }
 
         foreach (var segment in segments)
@@ -50,7 +50,7 @@ public sealed partial class FileOutbox
             reservation = MessageIdReservation.Open(folder, nextSequenceNumber, flush, clock);
             WriteHeldInMemory();
             folderMissing = false;
-            LogFolderCreatedAgain(logger, folder, entries.Count);
+            LogFolderCreatedAgain(logger, folder, pending.Count);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -58,7 +58,7 @@ public sealed partial class FileOutbox
             if (!folderMissing)
             {
                 folderMissing = true;
-                LogFolderLost(logger, folder, ex.Message, entries.Count);
+                LogFolderLost(logger, folder, ex.Message, pending.Count);
             }
         }
     }
@@ -66,15 +66,15 @@ public sealed partial class FileOutbox
     /// <summary>Writes readings the disk refused earlier, oldest first, as far as it takes them now.</summary>
     void WriteHeldInMemory()
     {
-        foreach (var sequence in order.Where(s => entries[s].InMemory is not null).ToList())
+        foreach (var (sequence, message) in heldInMemory.OrderBy(held => held.Key).ToList())
         {
-            var record = OutboxRecords.Append(entries[sequence].InMemory!);
+            var record = OutboxRecords.Append(message);
             try
             {
                 var segment = WritableSegment(record.Length);
                 var offset = segment.Append(record, flush: false);
                 groupCommit?.Written(segment);
-                Track(sequence, new Entry(segment, offset, record.Length, null));
+                Track(new PendingLocation(sequence, segment.Number, checked((int)offset), record.Length));
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {

@@ -12,16 +12,16 @@ public sealed partial class FileOutbox
             var segment = WritableSegment(record.Length);
             var offset = segment.Append(record, flush: false);
             groupCommit?.Written(segment);
-            Track(sequence, new Entry(segment, offset, record.Length, null));
+            Track(new PendingLocation(sequence, segment.Number, checked((int)offset), record.Length));
             if (diskFailing)
             {
                 diskFailing = false;
-                LogDiskWritableAgain(logger, folder, entries.Values.Count(e => e.InMemory is not null));
+                LogDiskWritableAgain(logger, folder, heldInMemory.Count);
             }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            Track(sequence, new Entry(null, 0, 0, message));
+            HoldInMemory(message);
             if (!diskFailing)
             {
                 diskFailing = true;
@@ -36,10 +36,12 @@ public sealed partial class FileOutbox
         var messages = new List<OutboxMessage>(sequenceNumbers.Count);
         foreach (var sequence in sequenceNumbers)
         {
-            var entry = entries[sequence];
+            pending.TryGet(sequence, out var location);
             try
             {
-                messages.Add(entry.InMemory ?? OutboxRecords.ReadAppend(OutboxRecords.Unframe(entry.Segment!.Read(entry.Offset, entry.Length))));
+                messages.Add(location.IsInMemory
+                    ? heldInMemory[sequence]
+                    : OutboxRecords.ReadAppend(OutboxRecords.Unframe(SegmentNumbered(location.Segment).Read(location.Offset, location.Length))));
             }
             catch (Exception ex) when (ex is IOException or InvalidDataException or EndOfStreamException)
             {
@@ -52,36 +54,58 @@ public sealed partial class FileOutbox
         return messages;
     }
 
-    void Track(long sequence, Entry entry)
+    void Track(PendingLocation location)
     {
-        if (entries.ContainsKey(sequence))
+        Settle(location.Sequence);
+        pending.Add(location);
+        if (!location.IsInMemory)
         {
-            Settle(sequence);
+            SegmentNumbered(location.Segment).Pending++;
         }
+    }
 
-        entries[sequence] = entry;
-        order.Add(sequence);
-        if (entry.Segment is { } segment)
-        {
-            segment.Pending++;
-        }
+    void HoldInMemory(OutboxMessage message)
+    {
+        Track(new PendingLocation(message.SequenceNumber, PendingLocation.InMemory, 0, 0));
+        heldInMemory[message.SequenceNumber] = message;
     }
 
     /// <summary>Forgets a pending reading; false when it was not pending.</summary>
     bool Settle(long sequence)
     {
-        if (!entries.Remove(sequence, out var entry))
+        if (!pending.Remove(sequence, out var location))
         {
             return false;
         }
 
-        order.Remove(sequence);
-        if (entry.Segment is { } segment)
+        if (location.IsInMemory)
         {
-            segment.Pending--;
+            heldInMemory.Remove(sequence);
+        }
+        else
+        {
+            SegmentNumbered(location.Segment).Pending--;
         }
 
         return true;
+    }
+
+    /// <summary>An open segment by its number (segments are kept in ascending order of number).</summary>
+    OutboxSegment SegmentNumbered(long number)
+    {
+        int low = 0, high = segments.Count - 1;
+        while (low <= high)
+        {
+            var middle = low + ((high - low) >> 1);
+            if (segments[middle].Number == number)
+            {
+                return segments[middle];
+            }
+
+            (low, high) = segments[middle].Number < number ? (middle + 1, high) : (low, middle - 1);
+        }
+
+        throw new InvalidDataException($"Outbox segment {number} is no longer open.");
     }
 
     /// <summary>Settle records are not flushed: losing one to a power loss only means those readings are sent again.</summary>

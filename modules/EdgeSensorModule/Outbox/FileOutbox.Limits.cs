@@ -7,12 +7,12 @@ public sealed partial class FileOutbox
     void MakeRoom(int recordLength)
     {
         var droppedNow = new List<long>();
-        while (entries.Count >= options.MaxMessages)
+        while (pending.Count >= options.MaxMessages)
         {
             droppedNow.Add(DropOldest());
         }
 
-        while (order.Count > 0 && segments.Sum(s => s.Length) + recordLength > options.MaxBytes)
+        while (pending.Count > 0 && segments.Sum(s => s.Length) + recordLength > options.MaxBytes)
         {
             droppedNow.Add(DropOldest());
             Compact();
@@ -42,7 +42,7 @@ public sealed partial class FileOutbox
 
     long DropOldest()
     {
-        var oldest = order.Min;
+        var oldest = pending.Oldest;
         Settle(oldest);
         return oldest;
     }

@@ -40,7 +40,7 @@ public sealed partial class FileOutbox
             LogDiskWriteFailed(logger, folder, nextSequenceNumber, ex.Message);
         }
 
-        LogOpened(logger, folder, entries.Count, nextSequenceNumber, segments.Count);
+        LogOpened(logger, folder, pending.Count, nextSequenceNumber, segments.Count);
         if (nextSequenceNumber > onDisk)
         {
             LogIdsSkipped(logger, onDisk, nextSequenceNumber - 1);
@@ -63,17 +63,17 @@ public sealed partial class FileOutbox
 
     /// <summary>
     /// Replays every segment in order: appends make readings pending, settle records settle them, headers carry the
-    /// sequence number on after everything was settled and compacted. Damaged bytes are skipped and reported.
+    /// sequence number on after everything was settled and compacted. Damaged bytes are skipped and reported. Each
+    /// segment is read through a small window (<see cref="SegmentScan"/>), never whole.
     /// </summary>
     void Recover()
     {
         foreach (var (number, path) in OutboxSegment.List(folder))
         {
-            var data = File.ReadAllBytes(path);
             var segment = OutboxSegment.Open(path, number, flush);
             segments.Add(segment);
             lastSegmentNumber = number;
-            foreach (var record in OutboxRecords.Scan(data, (offset, count) => LogDamaged(logger, path, offset, count)))
+            foreach (var record in segment.Records((offset, count) => LogDamaged(logger, path, offset, count)))
             {
                 switch (record.Type)
                 {
@@ -82,7 +82,7 @@ public sealed partial class FileOutbox
                         break;
                     case OutboxRecordType.Append:
                         var sequence = BinaryPrimitives.ReadInt64LittleEndian(record.Payload.Span[1..]);
-                        Track(sequence, new Entry(segment, record.Offset, record.Length, null));
+                        Track(new PendingLocation(sequence, segment.Number, checked((int)record.Offset), record.Length));
                         nextSequenceNumber = Math.Max(nextSequenceNumber, sequence + 1);
                         break;
                     case OutboxRecordType.Settle:

@@ -11,7 +11,7 @@ namespace EdgeSensorModule.Outbox;
 /// The store is an append-only log of CRC-checked records in segment files under <c>Outbox__Path</c>
 /// (<see cref="OutboxRecords"/>, <see cref="OutboxSegment"/>): a reading is written before <see cref="Append"/> returns
 /// and, by default, flushed to the device moments later (<see cref="GroupCommit"/>); a settle record marks it
-/// acknowledged. Only an index of pending readings (messageId → file offset) stays in memory. docs/reliability.md
+/// acknowledged. Only an index of pending readings (messageId → segment, offset, length: <see cref="PendingIndex"/>) stays in memory. docs/reliability.md
 /// gives the guarantees and limits.
 /// </summary>
 public sealed partial class FileOutbox : IOutbox, IDisposable
@@ -26,8 +26,8 @@ public sealed partial class FileOutbox : IOutbox, IDisposable
     readonly IFileFlush flush;
     readonly long segmentBytes;
     readonly List<OutboxSegment> segments = [];
-    readonly Dictionary<long, Entry> entries = [];
-    readonly SortedSet<long> order = [];
+    readonly PendingIndex pending = new();
+    readonly Dictionary<long, OutboxMessage> heldInMemory = [];
     GroupCommit? groupCommit;
     FileStream? folderLock;
     MessageIdReservation? reservation;
@@ -69,7 +69,7 @@ public sealed partial class FileOutbox : IOutbox, IDisposable
         {
             lock (gate)
             {
-                return entries.Count;
+                return pending.Count;
             }
         }
     }
@@ -129,7 +129,7 @@ public sealed partial class FileOutbox : IOutbox, IDisposable
         lock (gate)
         {
             ObjectDisposedException.ThrowIf(closed, this);
-            var end = from == PendingEnd.Oldest ? order : order.Reverse();
+            var end = from == PendingEnd.Oldest ? pending.Ascending() : pending.Descending();
             return Load([.. (skip.Count == 0 ? end : end.Where(s => !skip.Contains(s))).Take(max)]);
         }
     }
@@ -177,14 +177,13 @@ public sealed partial class FileOutbox : IOutbox, IDisposable
                 // unreleased reservation only leaves a gap in the messageIds.
             }
 
-            var inMemory = entries.Values.Count(e => e.InMemory is not null);
-            if (inMemory == 0)
+            if (heldInMemory.Count == 0)
             {
-                LogClosed(logger, entries.Count, folder);
+                LogClosed(logger, pending.Count, folder);
             }
             else
             {
-                LogClosedWithLoss(logger, entries.Count - inMemory, folder, inMemory);
+                LogClosedWithLoss(logger, pending.Count - heldInMemory.Count, folder, heldInMemory.Count);
             }
 
             CloseFiles();
@@ -231,7 +230,4 @@ public sealed partial class FileOutbox : IOutbox, IDisposable
 
         return true;
     }
-
-    /// <summary>Where a pending reading is: a record in a segment, or only in memory when the disk refused it.</summary>
-    sealed record Entry(OutboxSegment? Segment, long Offset, int Length, OutboxMessage? InMemory);
 }

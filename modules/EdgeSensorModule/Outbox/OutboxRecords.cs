@@ -44,7 +44,9 @@ internal static class OutboxRecords
 {
     /// <summary>"ESMR" read as a little-endian integer.</summary>
     const uint Magic = 0x524D5345;
-    const int FrameBytes = 12;
+
+    /// <summary>Magic, payload length and CRC-32 in front of every payload.</summary>
+    public const int FrameBytes = 12;
     const byte FormatVersion = 1;
 
     /// <summary>A record is never larger: IoT Hub's 256 KiB body plus properties, with room to spare.</summary>
@@ -139,49 +141,10 @@ internal static class OutboxRecords
         return (reason, runs.SelectMany(run => Enumerable.Range(0, run.Length).Select(i => run.Start + i)));
     }
 
-    /// <summary>
-    /// Every intact record of a segment in order. Bytes that do not form an intact record (a torn tail, a damaged
-    /// record) are skipped and reported through <paramref name="damaged"/> as (offset, byte count).
-    /// </summary>
-    public static IEnumerable<FramedRecord> Scan(ReadOnlyMemory<byte> data, Action<long, int> damaged)
-    {
-        var position = 0;
-        var badStart = -1;
-        while (position <= data.Length - FrameBytes)
-        {
-            if (TryFrame(data, position) is { } record)
-            {
-                if (badStart >= 0)
-                {
-                    damaged(badStart, position - badStart);
-                    badStart = -1;
-                }
+    public static ReadOnlySpan<byte> MagicBytes => "ESMR"u8;
 
-                yield return record;
-                position += record.Length;
-                continue;
-            }
-
-            if (badStart < 0)
-            {
-                badStart = position;
-            }
-
-            // Resynchronise on the next magic number after this position.
-            var next = data.Span[(position + 1)..].IndexOf(MagicBytes);
-            position = next < 0 ? data.Length : position + 1 + next;
-        }
-
-        if (badStart >= 0 || position < data.Length)
-        {
-            var start = badStart >= 0 ? badStart : position;
-            damaged(start, data.Length - start);
-        }
-    }
-
-    static ReadOnlySpan<byte> MagicBytes => "ESMR"u8;
-
-    static FramedRecord? TryFrame(ReadOnlyMemory<byte> data, int position)
+    /// <summary>The intact record at <paramref name="position"/> of <paramref name="data"/>, or null.</summary>
+    public static FramedRecord? TryFrame(ReadOnlyMemory<byte> data, int position)
     {
         var span = data.Span[position..];
         if (BinaryPrimitives.ReadUInt32LittleEndian(span) != Magic)
@@ -190,7 +153,7 @@ internal static class OutboxRecords
         }
 
         var length = BinaryPrimitives.ReadUInt32LittleEndian(span[4..]);
-        if (length is 0 or > MaxPayloadBytes || length > span.Length - FrameBytes)
+        if (!PlausibleLength(length) || length > span.Length - FrameBytes)
         {
             return null;
         }
@@ -203,6 +166,16 @@ internal static class OutboxRecords
 
         return new FramedRecord(position, FrameBytes + (int)length, payload);
     }
+
+    /// <summary>The payload length a frame at <paramref name="position"/> announces when it starts with the magic number; otherwise 0.</summary>
+    public static int AnnouncedLength(ReadOnlySpan<byte> data, int position) =>
+        data.Length - position >= FrameBytes
+        && BinaryPrimitives.ReadUInt32LittleEndian(data[position..]) == Magic
+        && BinaryPrimitives.ReadUInt32LittleEndian(data[(position + 4)..]) is var length && PlausibleLength(length)
+            ? (int)length
+            : 0;
+
+    static bool PlausibleLength(uint length) => length is > 0 and <= MaxPayloadBytes;
 
     /// <summary>Reads one record back from the bytes stored at its offset; throws when they no longer check out.</summary>
     public static ReadOnlyMemory<byte> Unframe(byte[] stored) =>

@@ -104,6 +104,9 @@ internal sealed class OutboxSegment : IDisposable
     /// <summary>Flushes what was written so far to the device.</summary>
     public void Flush() => toDevice.Flush(handle, FilePath);
 
+    /// <summary>Every intact record, in order; damaged bytes are reported as (offset, count) and skipped.</summary>
+    public IEnumerable<FramedRecord> Records(Action<long, int> damaged) => SegmentScan.Records(handle, damaged);
+
     public byte[] Read(long offset, int length)
     {
         var buffer = new byte[length];

@@ -50,6 +50,28 @@ public sealed class FileOutboxRecoveryTests : IDisposable
     }
 
     [Fact]
+    public async Task Open_RecordsLargerThanTheReadWindow_ComeBackWhole()
+    {
+        List<OutboxMessage> appended = [];
+        using (var first = files.Open())
+        {
+            appended.AddRange(OutboxFiles.Append(first, 3));
+            appended.Add(first.Append(id => new IotHub.Protocol.HubMessage(
+                $"big-{id}", null, "application/json", "utf-8", [], Enumerable.Range(0, 200_000).Select(i => (byte)i).ToArray()))!);
+            appended.AddRange(OutboxFiles.Append(first, 3));
+        }
+
+        using var second = files.Open();
+
+        var pending = OutboxFiles.AllPending(second);
+        Assert.Equal(appended.Count, pending.Count);
+        foreach (var (e, p) in appended.Zip(pending))
+        {
+            OutboxFiles.AssertSameMessage(e, p);
+        }
+    }
+
+    [Fact]
     public async Task Open_TornWriteAtTheEnd_SkipsItAndKeepsEveryCompleteRecord()
     {
         using (var first = files.Open())
