@@ -16,29 +16,22 @@ public sealed class MqttDeliveryTests(BrokerFixture fixture) : IClassFixture<Bro
 
     int Port => fixture.Broker.Port;
 
-    [Fact]
-    public async Task Module_PfxIdentity_DeliversExactlyFiftyMessagesAndExits0()
+    [Theory]
+    [InlineData("pfx")]
+    [InlineData("pem")]
+    public async Task Module_IdentityFile_DeliversExactlyFiftyMessagesAndExits0(string format)
     {
         await using var monitor = await TelemetryMonitor.StartAsync(Pki, Port);
-        var device = Pki.IssueDevice("pfx-device");
+        var deviceId = $"{format}-device";
+        var device = Pki.IssueDevice(deviceId);
+        var environment = format == "pfx"
+            ? ModuleEnvironment.ForPfx(Pki, device, deviceId, Port, count: 50)
+            : ModuleEnvironment.ForPem(Pki, device, deviceId, Port, count: 50);
 
-        var (exitCode, module) = await ModuleEnvironment.RunAsync(ModuleEnvironment.ForPfx(Pki, device, "pfx-device", Port, count: 50));
-
-        Assert.True(exitCode == 0, module.Output);
-        AssertContract("pfx-device", 50, await monitor.WaitForAsync(50, Patience));
-        Assert.Empty(monitor.Drain());
-    }
-
-    [Fact]
-    public async Task Module_PemChainAndKeyIdentity_DeliversExactlyFiftyMessagesAndExits0()
-    {
-        await using var monitor = await TelemetryMonitor.StartAsync(Pki, Port);
-        var device = Pki.IssueDevice("pem-device");
-
-        var (exitCode, module) = await ModuleEnvironment.RunAsync(ModuleEnvironment.ForPem(Pki, device, "pem-device", Port, count: 50));
+        var (exitCode, module) = await ModuleEnvironment.RunAsync(environment);
 
         Assert.True(exitCode == 0, module.Output);
-        AssertContract("pem-device", 50, await monitor.WaitForAsync(50, Patience));
+        AssertContract(deviceId, 50, await monitor.WaitForAsync(50, Patience));
         Assert.Empty(monitor.Drain());
     }
 
