@@ -126,7 +126,7 @@ public sealed partial class DeliveryService(
     /// Sends over the connection as a sliding window: up to <c>Telemetry__MaxInFlight</c> publishes outstanding, topped
     /// up from the outbox as soon as acknowledgements come back, so a PUBLISH answers every PUBACK. That matters: a
     /// broker that delays its PUBACKs behind Nagle's algorithm releases them only when our TCP acknowledgement arrives,
-    /// which the kernel delays ~40 ms when we have nothing to send (docs/performance.md). Acknowledged readings are
+    /// which the kernel delays when we have nothing to send (measured in docs/performance.md). Acknowledged readings are
     /// removed before each top-up. After a failure nothing more is sent; the sends in flight are waited for, what was
     /// acknowledged is removed, and the first failure is reported.
     /// </summary>
@@ -217,7 +217,7 @@ public sealed partial class DeliveryService(
     /// Once, when the first readings are delivered (not before: it would delay the first message): start-up
     /// (configuration, certificates, the TLS handshake) leaves megabytes of garbage in heap regions the GC would
     /// otherwise keep committed for a long time; an aggressive collection gives them back to the OS, which is what a
-    /// Pi's memory budget sees: ~3 MB less at one reading per second (docs/performance.md).
+    /// Pi's memory budget sees (measured in docs/performance.md).
     /// </summary>
     void ReleaseStartupMemory()
     {
