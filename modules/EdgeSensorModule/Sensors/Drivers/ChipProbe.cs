@@ -12,12 +12,15 @@ public sealed record FoundChip(SensorType Type, int Address);
 /// </summary>
 public static class ChipProbe
 {
-    static readonly (int Address, Func<GuardedI2cDevice, SensorType?> Identify)[] Candidates =
+    /// <summary>Each chip family (by one of its types) with its identification; addresses from <see cref="ChipCatalog"/>.</summary>
+    static readonly (SensorType Family, Func<GuardedI2cDevice, SensorType?> Identify)[] Families =
     [
-        (0x76, Bosch), (0x77, Bosch),
-        (0x44, Sht), (0x45, Sht),
-        (0x70, Shtc3), (0x40, Si7021), (0x38, Aht20),
+        (SensorType.Bme280, Bosch), (SensorType.Sht3x, Sht), (SensorType.Shtc3, Shtc3),
+        (SensorType.Si7021, Si7021), (SensorType.Aht20, Aht20),
     ];
+
+    static readonly (int Address, Func<GuardedI2cDevice, SensorType?> Identify)[] Candidates =
+        [.. Families.SelectMany(f => ChipCatalog.Addresses(f.Family).Select(address => (address, f.Identify)))];
 
     /// <summary>The addresses the probe asks, in order, as an error message names them ("0x76, 0x77, ...").</summary>
     public static string ProbedAddresses { get; } = string.Join(", ", Candidates.Select(c => $"0x{c.Address:x2}"));

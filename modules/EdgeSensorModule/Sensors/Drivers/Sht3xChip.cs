@@ -18,7 +18,7 @@ public sealed class Sht3xChip : I2cChip
     /// <inheritdoc />
     protected override ChipMeasurement MeasureCore()
     {
-        // Each property runs a full measurement of its own (~20 ms); each answer is checked.
+        // Each property runs a full measurement of its own; each answer is checked.
         var temperature = binding.Temperature.DegreesCelsius;
         ThrowIfCrcFailed();
         var humidity = binding.Humidity.Percent;
