@@ -16,17 +16,23 @@ internal readonly record struct PendingLocation(long Sequence, long Segment, int
 }
 
 /// <summary>
-/// The pending readings' locations in ascending sequence order, in one array of structs: no object per reading.
-/// Sequence numbers are issued in increasing order, so a new one goes at the end; a settled one becomes a tombstone
-/// that is trimmed from either end at once (delivery drains the oldest and the newest) and compacted away when
-/// tombstones outnumber the live entries (out-of-order acknowledgements within the in-flight window). The array
-/// shrinks again when a backlog has drained.
+/// The pending readings' locations in ascending sequence order, in pages of structs: no object per reading, and no
+/// array on the large-object heap (a page is 48 KiB), so a growing backlog never copies the index into a larger array
+/// nor leaves the outgrown ones for a full collection. Sequence numbers are issued in increasing order, so a new one
+/// goes at the end; a settled one becomes a tombstone that is trimmed from either end at once (delivery drains the
+/// oldest and the newest), whole pages are released as the ends move, and tombstones are compacted away when they
+/// outnumber the live entries (out-of-order acknowledgements within the in-flight window).
 /// </summary>
 internal sealed class PendingIndex
 {
-    const int MinCapacity = 64;
+    /// <summary>2,048 locations of 24 bytes: under the 85,000 bytes from which .NET puts an array on the large-object heap.</summary>
+    const int PageBits = 11;
+    const int PageSize = 1 << PageBits;
+    const int PageMask = PageSize - 1;
 
-    PendingLocation[] items = new PendingLocation[MinCapacity];
+    readonly List<PendingLocation[]> pages = [];
+
+    /// <summary>The first and one past the last entry, counted from the first page's start; tombstones included.</summary>
     int start;
     int end;
 
@@ -34,16 +40,16 @@ internal sealed class PendingIndex
     public int Count { get; private set; }
 
     /// <summary>The oldest pending sequence number; the index must not be empty.</summary>
-    public long Oldest => items[start].Sequence;
+    public long Oldest => At(start).Sequence;
 
     /// <summary>Pending sequence numbers, oldest first. The index must not change during the enumeration.</summary>
     public IEnumerable<long> Ascending()
     {
         for (var i = start; i < end; i++)
         {
-            if (!items[i].IsSettled)
+            if (!At(i).IsSettled)
             {
-                yield return items[i].Sequence;
+                yield return At(i).Sequence;
             }
         }
     }
@@ -53,9 +59,9 @@ internal sealed class PendingIndex
     {
         for (var i = end - 1; i >= start; i--)
         {
-            if (!items[i].IsSettled)
+            if (!At(i).IsSettled)
             {
-                yield return items[i].Sequence;
+                yield return At(i).Sequence;
             }
         }
     }
@@ -63,30 +69,39 @@ internal sealed class PendingIndex
     public bool TryGet(long sequence, out PendingLocation location)
     {
         var index = Find(sequence);
-        location = index >= 0 ? items[index] : default;
+        location = index >= 0 ? At(index) : default;
         return index >= 0 && !location.IsSettled;
     }
 
     /// <summary>Adds a reading that is not pending (a settled tombstone of the same number is replaced).</summary>
     public void Add(PendingLocation location)
     {
-        MakeRoomAtEnd();
         var index = Find(location.Sequence);
         if (index >= 0)
         {
-            if (!items[index].IsSettled)
+            if (!At(index).IsSettled)
             {
                 throw new InvalidOperationException($"Sequence number {location.Sequence} is already pending.");
             }
 
-            items[index] = location;
+            At(index) = location;
             Count++;
             return;
         }
 
+        if (end == pages.Count << PageBits)
+        {
+            pages.Add(new PendingLocation[PageSize]);
+        }
+
+        // Older than the newest (rare: only a reading written back out of order): shift the newer ones up by one.
         var at = ~index;
-        Array.Copy(items, at, items, at + 1, end - at);
-        items[at] = location;
+        for (var i = end; i > at; i--)
+        {
+            At(i) = At(i - 1);
+        }
+
+        At(at) = location;
         end++;
         Count++;
     }
@@ -95,22 +110,24 @@ internal sealed class PendingIndex
     public bool Remove(long sequence, out PendingLocation location)
     {
         var index = Find(sequence);
-        location = index >= 0 ? items[index] : default;
+        location = index >= 0 ? At(index) : default;
         if (index < 0 || location.IsSettled)
         {
             return false;
         }
 
-        items[index] = location.AsSettled();
+        At(index) = location.AsSettled();
         Count--;
         Trim();
         return true;
     }
 
-    /// <summary>The position of <paramref name="sequence"/> in the array, or the complement of where it would go.</summary>
+    ref PendingLocation At(int index) => ref pages[index >> PageBits][index & PageMask];
+
+    /// <summary>The position of <paramref name="sequence"/>, or the complement of where it would go.</summary>
     int Find(long sequence)
     {
-        if (end == start || items[end - 1].Sequence < sequence)
+        if (end == start || At(end - 1).Sequence < sequence)
         {
             return ~end;
         }
@@ -119,7 +136,7 @@ internal sealed class PendingIndex
         while (low <= high)
         {
             var middle = low + ((high - low) >> 1);
-            var found = items[middle].Sequence;
+            var found = At(middle).Sequence;
             if (found == sequence)
             {
                 return middle;
@@ -140,50 +157,61 @@ internal sealed class PendingIndex
 
     void Trim()
     {
-        while (start < end && items[start].IsSettled)
+        while (start < end && At(start).IsSettled)
         {
             start++;
         }
 
-        while (end > start && items[end - 1].IsSettled)
+        while (end > start && At(end - 1).IsSettled)
         {
             end--;
         }
 
-        if (end - start > 2 * Count + MinCapacity)
+        if (end - start > 2 * Count + PageSize)
         {
-            Resize(items.Length); // tombstones outnumber the pending: keep only the pending
+            Compact(); // tombstones outnumber the pending: keep only the pending
         }
-        else if (items.Length > MinCapacity && end - start < items.Length / 4)
-        {
-            Resize(Math.Max(MinCapacity, items.Length / 2));
-        }
+
+        ReleasePages();
     }
 
-    void MakeRoomAtEnd()
+    /// <summary>Moves the pending entries down over the tombstones between them.</summary>
+    void Compact()
     {
-        if (end < items.Length)
-        {
-            return;
-        }
-
-        Resize(end - start < items.Length / 2 ? items.Length : items.Length * 2);
-    }
-
-    /// <summary>Moves the pending entries (tombstones left out) to the start of an array of <paramref name="capacity"/>.</summary>
-    void Resize(int capacity)
-    {
-        var target = capacity == items.Length ? items : new PendingLocation[capacity];
-        var written = 0;
+        var written = start;
         for (var i = start; i < end; i++)
         {
-            if (!items[i].IsSettled)
+            if (!At(i).IsSettled)
             {
-                target[written++] = items[i];
+                At(written++) = At(i);
             }
         }
 
-        Array.Clear(target, written, target.Length - written);
-        (items, start, end) = (target, 0, written);
+        end = written;
+    }
+
+    /// <summary>Lets go of the pages before the first entry and after the last.</summary>
+    void ReleasePages()
+    {
+        if (start == end)
+        {
+            pages.Clear();
+            (start, end) = (0, 0);
+            return;
+        }
+
+        var before = start >> PageBits;
+        if (before > 0)
+        {
+            pages.RemoveRange(0, before);
+            start -= before << PageBits;
+            end -= before << PageBits;
+        }
+
+        var used = ((end - 1) >> PageBits) + 1;
+        if (pages.Count > used)
+        {
+            pages.RemoveRange(used, pages.Count - used);
+        }
     }
 }
