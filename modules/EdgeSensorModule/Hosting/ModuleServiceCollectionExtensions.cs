@@ -1,6 +1,7 @@
 using EdgeSensorModule.Alerts;
 using EdgeSensorModule.Configuration;
 using EdgeSensorModule.HubConnection;
+using EdgeSensorModule.HubConnection.Amqp;
 using EdgeSensorModule.Metrics;
 using EdgeSensorModule.Outbox;
 using EdgeSensorModule.Sensors;
@@ -67,13 +68,23 @@ public static class ModuleServiceCollectionExtensions
     static IServiceCollection AddIotHubClient(this IServiceCollection services) => services
         .AddSingleton(provider => DeviceIdentity.Load(Device(provider), provider.GetRequiredService<TimeProvider>().GetUtcNow()))
         .AddSingleton(provider => ServerTrust.Load(Device(provider)))
-        .AddSingleton<IHubClient>(provider => new MqttHubClient(
-            Device(provider),
-            provider.GetRequiredService<ClientIdentity>(),
-            provider.GetRequiredService<ServerTrust>().Anchors,
-            provider.GetRequiredService<ILogger<MqttHubClient>>()))
+        .AddSingleton(HubClient)
         .OpenAtStartup<ClientIdentity>()
         .OpenAtStartup<ServerTrust>();
+
+    /// <summary>The one place that knows the transports: delivery drives whichever <see cref="IHubClient"/> this returns.</summary>
+    static IHubClient HubClient(IServiceProvider provider)
+    {
+        var device = Device(provider);
+        var identity = provider.GetRequiredService<ClientIdentity>();
+        var trust = provider.GetRequiredService<ServerTrust>().Anchors;
+        return device.Transport switch
+        {
+            HubTransportKind.Mqtt => new MqttHubClient(device, identity, trust, provider.GetRequiredService<ILogger<MqttHubClient>>()),
+            HubTransportKind.Amqp => new AmqpHubClient(device, identity, trust, provider.GetRequiredService<ILogger<AmqpHubClient>>()),
+            _ => throw new InvalidOperationException($"Device__Transport {device.Transport} passed validation but has no client."),
+        };
+    }
 
     static DeviceOptions Device(IServiceProvider provider) => provider.GetRequiredService<IOptions<DeviceOptions>>().Value;
 }
