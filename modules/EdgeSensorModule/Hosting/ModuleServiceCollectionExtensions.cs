@@ -6,6 +6,7 @@ using EdgeSensorModule.Outbox;
 using EdgeSensorModule.Sensors;
 using EdgeSensorModule.Sampling;
 using EdgeSensorModule.Delivery;
+using EdgeSensorModule.Twin;
 using IotHub.Certificates;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -30,6 +31,7 @@ public static class ModuleServiceCollectionExtensions
             .AddIotHubClient()
             .AddModuleMetrics(builder.Configuration)
             .AddShutdown()
+            .AddRemoteManagement()
             // The host stops services in reverse order: sampling stops first, then delivery finishes what is in flight.
             .AddHostedService<DeliveryService>()
             .AddHostedService<SamplingService>();
@@ -67,11 +69,13 @@ public static class ModuleServiceCollectionExtensions
     static IServiceCollection AddIotHubClient(this IServiceCollection services) => services
         .AddSingleton(provider => DeviceIdentity.Load(Device(provider), provider.GetRequiredService<TimeProvider>().GetUtcNow()))
         .AddSingleton(provider => ServerTrust.Load(Device(provider)))
-        .AddSingleton<IHubClient>(provider => new MqttHubClient(
+        .AddSingleton(provider => new MqttHubClient(
             Device(provider),
             provider.GetRequiredService<ClientIdentity>(),
             provider.GetRequiredService<ServerTrust>().Anchors,
             provider.GetRequiredService<ILogger<MqttHubClient>>()))
+        .AddSingleton<IHubClient>(provider => provider.GetRequiredService<MqttHubClient>())
+        .AddSingleton<ICloudChannel>(provider => provider.GetRequiredService<MqttHubClient>())
         .OpenAtStartup<ClientIdentity>()
         .OpenAtStartup<ServerTrust>();
 
