@@ -1,6 +1,7 @@
 using EdgeSensorModule.Alerts;
 using EdgeSensorModule.Configuration;
 using EdgeSensorModule.HubConnection;
+using EdgeSensorModule.HubConnection.Proxy;
 using EdgeSensorModule.Metrics;
 using EdgeSensorModule.Outbox;
 using EdgeSensorModule.Sensors;
@@ -67,13 +68,23 @@ public static class ModuleServiceCollectionExtensions
     static IServiceCollection AddIotHubClient(this IServiceCollection services) => services
         .AddSingleton(provider => DeviceIdentity.Load(Device(provider), provider.GetRequiredService<TimeProvider>().GetUtcNow()))
         .AddSingleton(provider => ServerTrust.Load(Device(provider)))
-        .AddSingleton<IHubClient>(provider => new MqttHubClient(
+        .AddSingleton(provider => new ProxySetting(HttpProxy.Load(Device(provider))))
+        .AddSingleton(HubClient)
+        .OpenAtStartup<ClientIdentity>()
+        .OpenAtStartup<ServerTrust>()
+        .OpenAtStartup<ProxySetting>();
+
+    /// <summary>The transport switch: one arm per <see cref="HubTransportKind"/> (the validator refuses those not built yet).</summary>
+    static IHubClient HubClient(IServiceProvider provider) => Device(provider).Transport switch
+    {
+        HubTransportKind.Mqtt or HubTransportKind.MqttWebSocket => new MqttHubClient(
             Device(provider),
             provider.GetRequiredService<ClientIdentity>(),
             provider.GetRequiredService<ServerTrust>().Anchors,
-            provider.GetRequiredService<ILogger<MqttHubClient>>()))
-        .OpenAtStartup<ClientIdentity>()
-        .OpenAtStartup<ServerTrust>();
+            provider.GetRequiredService<ILogger<MqttHubClient>>(),
+            provider.GetRequiredService<ProxySetting>().Proxy),
+        var other => throw new SettingException($"Device__Transport {other} is not available yet: use Mqtt or MqttWebSocket."),
+    };
 
     static DeviceOptions Device(IServiceProvider provider) => provider.GetRequiredService<IOptions<DeviceOptions>>().Value;
 }
