@@ -7,6 +7,7 @@ using EdgeSensorModule.Outbox;
 using EdgeSensorModule.Sensors;
 using EdgeSensorModule.Sampling;
 using EdgeSensorModule.Delivery;
+using EdgeSensorModule.Twin;
 using IotHub.Certificates;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -31,6 +32,7 @@ public static class ModuleServiceCollectionExtensions
             .AddIotHubClient()
             .AddModuleMetrics(builder.Configuration)
             .AddShutdown()
+            .AddRemoteManagement()
             // The host stops services in reverse order: sampling stops first, then delivery finishes what is in flight.
             .AddHostedService<DeliveryService>()
             .AddHostedService<SamplingService>();
@@ -69,7 +71,15 @@ public static class ModuleServiceCollectionExtensions
         .AddSingleton(provider => DeviceIdentity.Load(Device(provider), provider.GetRequiredService<TimeProvider>().GetUtcNow()))
         .AddSingleton(provider => ServerTrust.Load(Device(provider)))
         .AddSingleton(provider => new ProxySetting(HttpProxy.Load(Device(provider))))
+        .AddSingleton(provider => new MqttHubClient(
+            Device(provider),
+            provider.GetRequiredService<ClientIdentity>(),
+            provider.GetRequiredService<ServerTrust>().Anchors,
+            provider.GetRequiredService<ILogger<MqttHubClient>>(),
+            provider.GetRequiredService<ProxySetting>().Proxy))
         .AddSingleton(HubClient)
+        // Every transport's client carries twin, methods and C2D too (issue 14: every feature on every transport).
+        .AddSingleton(provider => (ICloudChannel)provider.GetRequiredService<IHubClient>())
         .OpenAtStartup<ClientIdentity>()
         .OpenAtStartup<ServerTrust>()
         .OpenAtStartup<ProxySetting>();
@@ -77,12 +87,7 @@ public static class ModuleServiceCollectionExtensions
     /// <summary>The transport switch: one arm per <see cref="HubTransportKind"/> (the validator refuses those not built yet).</summary>
     static IHubClient HubClient(IServiceProvider provider) => Device(provider).Transport switch
     {
-        HubTransportKind.Mqtt or HubTransportKind.MqttWebSocket => new MqttHubClient(
-            Device(provider),
-            provider.GetRequiredService<ClientIdentity>(),
-            provider.GetRequiredService<ServerTrust>().Anchors,
-            provider.GetRequiredService<ILogger<MqttHubClient>>(),
-            provider.GetRequiredService<ProxySetting>().Proxy),
+        HubTransportKind.Mqtt or HubTransportKind.MqttWebSocket => provider.GetRequiredService<MqttHubClient>(),
         var other => throw new SettingException($"Device__Transport {other} is not available yet: use Mqtt or MqttWebSocket."),
     };
 

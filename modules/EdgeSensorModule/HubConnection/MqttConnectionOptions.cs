@@ -41,7 +41,7 @@ internal static class MqttConnectionOptions
             .WithStreamProvider(channel)
             .WithProtocolVersion(MqttProtocolVersion.V311)
             .WithClientId(MqttConnectionIdentity.ClientId(device.Id))
-            .WithCredentials(MqttConnectionIdentity.Username(host, device.Id, productInfo))
+            .WithCredentials(MqttConnectionIdentity.Username(host, device.Id, productInfo, Twin.DeviceModel.Id))
             .WithCleanSession(false)
             .WithKeepAlivePeriod(device.KeepAlive)
             .WithTimeout(device.ConnectTimeout)

@@ -39,6 +39,7 @@ public sealed partial class MqttHubClient : IHubClient
         (options, endpoint) = MqttConnectionOptions.Create(device, identity, trustBundle, proxy, ProductInfo);
         client = new MqttClientFactory().CreateMqttClient();
         client.DisconnectedAsync += OnDisconnectedAsync;
+        AttachInbound();
     }
 
     /// <inheritdoc />
@@ -85,6 +86,7 @@ public sealed partial class MqttHubClient : IHubClient
         }
 
         LogConnected(logger, endpoint, device.Id);
+        StartSubscribing();
     }
 
     /// <inheritdoc />
@@ -156,6 +158,12 @@ public sealed partial class MqttHubClient : IHubClient
         client.Dispose();
         return ValueTask.CompletedTask;
     }
+
+    /// <summary>Receives what the hub sends (MqttHubClient.Inbound.cs).</summary>
+    partial void AttachInbound();
+
+    /// <summary>Subscribes to twin, methods and cloud-to-device in the background after each CONNACK (MqttHubClient.Inbound.cs).</summary>
+    partial void StartSubscribing();
 
     HubException Refused(MqttClientConnectResultCode code, Exception? inner) => code switch
     {
