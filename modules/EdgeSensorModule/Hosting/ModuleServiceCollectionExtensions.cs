@@ -2,6 +2,7 @@ using EdgeSensorModule.Alerts;
 using EdgeSensorModule.Configuration;
 using EdgeSensorModule.HubConnection;
 using EdgeSensorModule.HubConnection.Amqp;
+using EdgeSensorModule.HubConnection.Proxy;
 using EdgeSensorModule.Metrics;
 using EdgeSensorModule.Outbox;
 using EdgeSensorModule.Sensors;
@@ -70,11 +71,13 @@ public static class ModuleServiceCollectionExtensions
     static IServiceCollection AddIotHubClient(this IServiceCollection services) => services
         .AddSingleton(provider => DeviceIdentity.Load(Device(provider), provider.GetRequiredService<TimeProvider>().GetUtcNow()))
         .AddSingleton(provider => ServerTrust.Load(Device(provider)))
+        .AddSingleton(provider => new ProxySetting(HttpProxy.Load(Device(provider))))
         .AddSingleton(HubClient)
         .AddSingleton(provider => provider.GetRequiredService<IHubClient>() as ICloudChannel
             ?? new OneWayChannel(Device(provider).Transport, provider.GetRequiredService<ILogger<OneWayChannel>>()))
         .OpenAtStartup<ClientIdentity>()
-        .OpenAtStartup<ServerTrust>();
+        .OpenAtStartup<ServerTrust>()
+        .OpenAtStartup<ProxySetting>();
 
     /// <summary>The one place that knows the transports: delivery drives whichever <see cref="IHubClient"/> this returns.</summary>
     static IHubClient HubClient(IServiceProvider provider)
@@ -84,7 +87,8 @@ public static class ModuleServiceCollectionExtensions
         var trust = provider.GetRequiredService<ServerTrust>().Anchors;
         return device.Transport switch
         {
-            HubTransportKind.Mqtt => new MqttHubClient(device, identity, trust, provider.GetRequiredService<ILogger<MqttHubClient>>()),
+            HubTransportKind.Mqtt or HubTransportKind.MqttWebSocket => new MqttHubClient(
+                device, identity, trust, provider.GetRequiredService<ILogger<MqttHubClient>>(), provider.GetRequiredService<ProxySetting>().Proxy),
             HubTransportKind.Amqp => new AmqpHubClient(device, identity, trust, provider.GetRequiredService<ILogger<AmqpHubClient>>()),
             _ => throw new InvalidOperationException($"Device__Transport {device.Transport} passed validation but has no client."),
         };
