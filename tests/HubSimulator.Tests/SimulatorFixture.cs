@@ -27,7 +27,12 @@ public sealed class SimulatorFixture : IAsyncLifetime
 
     public int MqttPort { get; } = FreePort.Next();
 
+    public int AmqpPort { get; } = FreePort.Next();
+
     public int AdminPort { get; } = FreePort.Next();
+
+    /// <summary>The device port of a transport (<c>Device__Transport</c> value).</summary>
+    public int PortFor(string transport) => transport == "Amqp" ? AmqpPort : MqttPort;
 
     public Uri AdminUri => new($"http://127.0.0.1:{AdminPort}");
 
@@ -40,6 +45,7 @@ public sealed class SimulatorFixture : IAsyncLifetime
         app = SimulatorApp.Build([], new Dictionary<string, string?>
         {
             ["Simulator:MqttPort"] = MqttPort.ToString(CultureInfo.InvariantCulture),
+            ["Simulator:AmqpPort"] = AmqpPort.ToString(CultureInfo.InvariantCulture),
             ["Simulator:AdminPort"] = AdminPort.ToString(CultureInfo.InvariantCulture),
             ["Simulator:DataFolder"] = Path.Combine(Pki.Folder, "hub"),
             ["Simulator:ServerCertificatePath"] = Pki.ServerCertificatePem,

@@ -13,7 +13,7 @@ public static class CommandLine
         HubSimulator: a local IoT Hub device endpoint (MQTT/TLS, X.509), its admin CLI and a certificate tool.
 
           run [--Simulator:MqttPort 8883 ...]     start the simulator (default verb); settings also from Simulator__* variables
-          demo [--folder .demo] [--count 5] [--seed 2] the whole X.509 flow with the module, on free loopback ports
+          demo [--folder .demo] [--count 5] [--seed 2] [--transport Mqtt|Amqp] the whole X.509 flow with the module, on free loopback ports
           init --out DIR [--device ID] [--hostname NAME]   PKI + registry state for docker-compose
 
           cert root --cn NAME --out PREFIX [--days 3650] [--key Rsa2048|Rsa4096|EcdsaP256]

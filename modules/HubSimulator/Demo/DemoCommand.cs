@@ -41,6 +41,13 @@ public static class DemoCommand
         var folder = args.Get("folder", ".demo")!;
         var count = args.Number("count", 5);
         var seed = args.Number("seed", DefaultSeed);
+        var transport = args.Get("transport", "Mqtt")!;
+        if (transport is not ("Mqtt" or "Amqp"))
+        {
+            output.WriteLine($"--transport {transport}: the demo runs over Mqtt or Amqp.");
+            return 2;
+        }
+
         var clock = Stopwatch.StartNew();
         output.WriteLine("EdgeSensorModule demo: X.509 CA chain -> proof of possession -> CA-signed device -> telemetry with temperatureAlert");
 
@@ -65,9 +72,11 @@ public static class DemoCommand
         var messagesFile = Path.Combine(folder, "messages.jsonl");
         File.Delete(messagesFile);
         var mqttPort = FreeLoopbackPort();
+        var amqpPort = FreeLoopbackPort();
         await using var hub = SimulatorApp.Build([], new Dictionary<string, string?>
         {
             ["Simulator:MqttPort"] = Invariant(mqttPort),
+            ["Simulator:AmqpPort"] = Invariant(amqpPort),
             ["Simulator:AdminPort"] = Invariant(FreeLoopbackPort()),
             ["Simulator:DataFolder"] = Path.Combine(folder, "hub"),
             ["Simulator:ServerCertificatePath"] = pki.ServerCertificatePem,
@@ -76,7 +85,7 @@ public static class DemoCommand
             ["Logging:LogLevel:Default"] = "Warning",
         });
         await hub.StartAsync();
-        Detail(output, $"MQTT over TLS (client certificate required) on 127.0.0.1:{mqttPort}");
+        Detail(output, $"MQTT over TLS on 127.0.0.1:{mqttPort}, AMQP over TLS on 127.0.0.1:{amqpPort} (client certificate required); the module uses {transport}");
 
         Step(output, 3, "registering the root CA and proving possession of its key");
         var registry = hub.Services.GetRequiredService<DeviceRegistry>();
@@ -94,7 +103,7 @@ public static class DemoCommand
         }
 
         using var deadline = new CancellationTokenSource(Patience);
-        using var module = ModuleLauncher.Run(moduleAssembly, ModuleSettings(pki, mqttPort, count, seed, outbox), output);
+        using var module = ModuleLauncher.Run(moduleAssembly, ModuleSettings(pki, transport, transport == "Amqp" ? amqpPort : mqttPort, count, seed, outbox), output);
         var moduleRun = module.WaitForExitAsync(deadline.Token);
         IReadOnlyList<ReceivedMessage> received = [];
         try
@@ -124,9 +133,10 @@ public static class DemoCommand
         return decoded == count ? 0 : 1;
     }
 
-    static Dictionary<string, string?> ModuleSettings(LabPki pki, int port, int count, int seed, string outbox) => new()
+    static Dictionary<string, string?> ModuleSettings(LabPki pki, string transport, int port, int count, int seed, string outbox) => new()
     {
         ["Device__Id"] = DeviceId,
+        ["Device__Transport"] = transport,
         ["Device__HostName"] = "localhost",
         ["Device__Port"] = Invariant(port),
         ["Device__CertificatePath"] = Path.GetFullPath(pki.DevicePfx),
@@ -140,6 +150,7 @@ public static class DemoCommand
         ["Outbox__Path"] = outbox,
         ["Logging__LogLevel__Default"] = "Warning",
         ["Logging__LogLevel__EdgeSensorModule.HubConnection.MqttHubClient"] = "Error", // its own clean disconnect at the end logs a warning
+        ["Logging__LogLevel__EdgeSensorModule.HubConnection.Amqp.AmqpHubClient"] = "Error",
         ["DOTNET_ENVIRONMENT"] = "Production",
     };
 

@@ -16,6 +16,9 @@ public sealed class SimulatorOptions
     /// <summary>MQTT over TLS port (IoT Hub: 8883).</summary>
     public int MqttPort { get; set; } = 8883;
 
+    /// <summary>AMQP over TLS port (IoT Hub: 5671); 0 turns the AMQP endpoint off.</summary>
+    public int AmqpPort { get; set; } = 5671;
+
     /// <summary>HTTP admin API port.</summary>
     public int AdminPort { get; set; } = 5080;
 
@@ -84,9 +87,14 @@ public sealed class SimulatorOptionsValidator : IValidateOptions<SimulatorOption
             return ValidateOptionsResult.Fail($"Simulator__MqttPort: {options.MqttPort} is not a TCP port; use 1-65535 (IoT Hub uses 8883).");
         }
 
-        if (options.AdminPort is < 0 or > 65535 || options.AdminPort == options.MqttPort)
+        if (options.AmqpPort is < 0 or > 65535 || (options.AmqpPort != 0 && options.AmqpPort == options.MqttPort))
         {
-            return ValidateOptionsResult.Fail($"Simulator__AdminPort: {options.AdminPort} is not a free TCP port of its own; use 1-65535, not the MQTT port.");
+            return ValidateOptionsResult.Fail($"Simulator__AmqpPort: {options.AmqpPort} is not a free TCP port of its own; use 1-65535 (IoT Hub uses 5671), not the MQTT port, or 0 for no AMQP endpoint.");
+        }
+
+        if (options.AdminPort is < 0 or > 65535 || options.AdminPort == options.MqttPort || (options.AmqpPort != 0 && options.AdminPort == options.AmqpPort))
+        {
+            return ValidateOptionsResult.Fail($"Simulator__AdminPort: {options.AdminPort} is not a free TCP port of its own; use 1-65535, not the MQTT or AMQP port.");
         }
 
         if (string.IsNullOrWhiteSpace(options.ServerCertificatePath) != string.IsNullOrWhiteSpace(options.ServerKeyPath))
