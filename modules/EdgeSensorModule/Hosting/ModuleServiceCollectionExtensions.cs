@@ -7,6 +7,7 @@ using EdgeSensorModule.Outbox;
 using EdgeSensorModule.Sensors;
 using EdgeSensorModule.Sampling;
 using EdgeSensorModule.Delivery;
+using EdgeSensorModule.Twin;
 using IotHub.Certificates;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -31,6 +32,7 @@ public static class ModuleServiceCollectionExtensions
             .AddIotHubClient()
             .AddModuleMetrics(builder.Configuration)
             .AddShutdown()
+            .AddRemoteManagement()
             // The host stops services in reverse order: sampling stops first, then delivery finishes what is in flight.
             .AddHostedService<DeliveryService>()
             .AddHostedService<SamplingService>();
@@ -69,6 +71,8 @@ public static class ModuleServiceCollectionExtensions
         .AddSingleton(provider => DeviceIdentity.Load(Device(provider), provider.GetRequiredService<TimeProvider>().GetUtcNow()))
         .AddSingleton(provider => ServerTrust.Load(Device(provider)))
         .AddSingleton(HubClient)
+        .AddSingleton(provider => provider.GetRequiredService<IHubClient>() as ICloudChannel
+            ?? new OneWayChannel(Device(provider).Transport, provider.GetRequiredService<ILogger<OneWayChannel>>()))
         .OpenAtStartup<ClientIdentity>()
         .OpenAtStartup<ServerTrust>();
 

@@ -43,13 +43,14 @@ public sealed partial class MqttHubClient : IHubClient
             .WithStreamProvider(new TlsConnector(host, identity, trustBundle, "Device__TrustBundlePath"))
             .WithProtocolVersion(MqttProtocolVersion.V311)
             .WithClientId(MqttConnectionIdentity.ClientId(device.Id))
-            .WithCredentials(MqttConnectionIdentity.Username(host, device.Id, ProductInfo))
+            .WithCredentials(MqttConnectionIdentity.Username(host, device.Id, ProductInfo, Twin.DeviceModel.Id))
             .WithCleanSession(false)
             .WithKeepAlivePeriod(device.KeepAlive)
             .WithTimeout(device.ConnectTimeout)
             .Build();
         client = new MqttClientFactory().CreateMqttClient();
         client.DisconnectedAsync += OnDisconnectedAsync;
+        AttachInbound();
     }
 
     /// <inheritdoc />
@@ -96,6 +97,7 @@ public sealed partial class MqttHubClient : IHubClient
         }
 
         LogConnected(logger, endpoint, device.Id);
+        StartSubscribing();
     }
 
     /// <inheritdoc />
@@ -167,6 +169,12 @@ public sealed partial class MqttHubClient : IHubClient
         client.Dispose();
         return ValueTask.CompletedTask;
     }
+
+    /// <summary>Receives what the hub sends (MqttHubClient.Inbound.cs).</summary>
+    partial void AttachInbound();
+
+    /// <summary>Subscribes to twin, methods and cloud-to-device in the background after each CONNACK (MqttHubClient.Inbound.cs).</summary>
+    partial void StartSubscribing();
 
     HubException Refused(MqttClientConnectResultCode code, Exception? inner) => code switch
     {
