@@ -17,7 +17,7 @@ internal static class Peers
     /// <summary>Runs <c>node send.js ...</c>; fails with the install command when Node or the SDK is missing.</summary>
     public static Task<ExternalResult> NodeSendAsync(params string[] arguments)
     {
-        if (!Directory.Exists(Path.Combine(NodeFolder, "node_modules", "azure-iot-device-mqtt")))
+        if (!Directory.Exists(Path.Combine(NodeFolder, "node_modules", "azure-iot-device-mqtt")) || !Directory.Exists(Path.Combine(NodeFolder, "node_modules", "azure-iot-device-amqp")))
         {
             throw new InvalidOperationException(
                 $"The Azure IoT Node.js SDK is not installed for this test; install it: cd {NodeFolder} && npm ci   (.ci/run does this)");
