@@ -88,6 +88,7 @@ public static class SimulatorApp
         services.AddSingleton<TwinStore>();
         services.AddSingleton<DeviceLink>();
         services.AddSingleton<MethodCalls>();
+        services.AddSingleton<CloudToDeviceMessages>();
         services.AddSingleton<ClientChains>();
         services.AddSingleton<TlsListener>();
         services.AddSingleton<DeviceAuthenticator>();
