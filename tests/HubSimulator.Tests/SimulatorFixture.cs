@@ -48,6 +48,8 @@ public sealed class SimulatorFixture : IAsyncLifetime
 
     public MessageStore Telemetry => app.Services.GetRequiredService<MessageStore>();
 
+    public HubSimulator.Cloud.CloudToDeviceMessages CloudToDevice => app.Services.GetRequiredService<HubSimulator.Cloud.CloudToDeviceMessages>();
+
     public async Task InitializeAsync()
     {
         app = SimulatorApp.Build([], new Dictionary<string, string?>

@@ -90,6 +90,7 @@ public static class SimulatorApp
         services.AddSingleton<TwinStore>();
         services.AddSingleton<DeviceLink>();
         services.AddSingleton<MethodCalls>();
+        services.AddSingleton<CloudToDeviceMessages>();
         services.AddSingleton<ClientChains>();
         services.AddSingleton<DeviceTls>();
         services.AddSingleton<TlsListener>();
