@@ -3,6 +3,7 @@ using EdgeSensorModule.Configuration;
 using EdgeSensorModule.HubConnection;
 using EdgeSensorModule.Metrics;
 using EdgeSensorModule.Outbox;
+using EdgeSensorModule.Provisioning;
 using EdgeSensorModule.Sensors;
 using EdgeSensorModule.Sampling;
 using EdgeSensorModule.Delivery;
@@ -65,13 +66,15 @@ public static class ModuleServiceCollectionExtensions
         services.Configure<HostOptions>(host => host.ShutdownTimeout = TelemetryOptions.ShutdownTimeoutRange.Max + TimeSpan.FromSeconds(2));
 
     static IServiceCollection AddIotHubClient(this IServiceCollection services) => services
-        .AddSingleton(provider => DeviceIdentity.Load(Device(provider), provider.GetRequiredService<TimeProvider>().GetUtcNow()))
+        .AddSingleton(provider => DeviceIdentity.Load(Device(provider), provider.GetRequiredService<TimeProvider>().GetUtcNow(),
+            provisioned: provider.GetRequiredService<IOptions<ProvisioningOptions>>().Value.IsEnabled))
         .AddSingleton(provider => ServerTrust.Load(Device(provider)))
-        .AddSingleton<IHubClient>(provider => new MqttHubClient(
-            Device(provider),
+        .AddSingleton(provider => new CurrentHub(Device(provider)))
+        .AddSingleton<IHubClient>(provider => provider.ProvisionedOr(device => new MqttHubClient(
+            device,
             provider.GetRequiredService<ClientIdentity>(),
             provider.GetRequiredService<ServerTrust>().Anchors,
-            provider.GetRequiredService<ILogger<MqttHubClient>>()))
+            provider.GetRequiredService<ILogger<MqttHubClient>>())))
         .OpenAtStartup<ClientIdentity>()
         .OpenAtStartup<ServerTrust>();
 
