@@ -31,9 +31,9 @@ internal sealed class DeviceOptionsValidator(IOptions<ProvisioningOptions> provi
 
         failures.AddRange(HostNameProblems("Device__HostName", options.HostName));
         failures.AddRange(HostNameProblems("Device__GatewayHostName", options.GatewayHostName));
-        if (options.Transport != HubTransportKind.Mqtt)
+        if (options.Transport is not (HubTransportKind.Mqtt or HubTransportKind.Amqp))
         {
-            failures.Add($"Device__Transport {options.Transport} is not available yet: use Mqtt.");
+            failures.Add($"Device__Transport {options.Transport} is not available yet: use Mqtt or Amqp.");
         }
 
         if (string.IsNullOrWhiteSpace(options.CertificatePath))

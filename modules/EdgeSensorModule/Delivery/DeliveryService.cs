@@ -5,6 +5,7 @@ using EdgeSensorModule.HubConnection;
 using EdgeSensorModule.Outbox;
 using EdgeSensorModule.Retry;
 using EdgeSensorModule.Sampling;
+using EdgeSensorModule.Twin;
 using IotHub.Certificates;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -19,7 +20,8 @@ namespace EdgeSensorModule.Delivery;
 /// waits (capped exponential backoff; slower for authentication failures) and connects again. It never gives up.
 /// When sampling has stopped (<c>Telemetry__MessageCount</c>) and the outbox is empty, it stops the module. On
 /// shutdown, sends already in flight get <c>Telemetry__ShutdownTimeout</c> to be acknowledged; the rest stays in the
-/// outbox for the next start.
+/// outbox for the next start. While the twin's <c>sendData</c> is false it stays connected (for the twin and methods)
+/// but sends nothing: readings stay in the outbox and go out, none lost, when it is true again.
 /// </summary>
 public sealed partial class DeliveryService(
     IHubClient hub,
@@ -29,7 +31,9 @@ public sealed partial class DeliveryService(
     IOptions<TelemetryOptions> telemetry,
     TimeProvider clock,
     IHostApplicationLifetime lifetime,
-    ILogger<DeliveryService> logger) : BackgroundService
+    ILogger<DeliveryService> logger,
+    LiveSettings? live = null,
+    DeliveryProgress? progress = null) : BackgroundService
 {
     static readonly TimeSpan ClockRecheck = TimeSpan.FromSeconds(10);
     static readonly TimeSpan DisconnectTimeout = TimeSpan.FromSeconds(1);
@@ -48,6 +52,11 @@ public sealed partial class DeliveryService(
         // Sends in flight are not cancelled by the stop signal itself, only when the shutdown grace runs out.
         using var sendCancellation = new CancellationTokenSource();
         using var grace = stoppingToken.Register(() => sendCancellation.CancelAfter(telemetry.Value.ShutdownTimeout));
+        if (live is not null)
+        {
+            live.Changed += sampled.Stored; // wakes the wait below: sendData may have changed
+        }
+
         try
         {
             await RunAsync(stoppingToken, sendCancellation.Token);
@@ -58,6 +67,11 @@ public sealed partial class DeliveryService(
         }
         finally
         {
+            if (live is not null)
+            {
+                live.Changed -= sampled.Stored;
+            }
+
             using var disconnect = new CancellationTokenSource(DisconnectTimeout);
             await hub.DisconnectAsync(disconnect.Token);
             if (stoppingToken.IsCancellationRequested)
@@ -73,10 +87,11 @@ public sealed partial class DeliveryService(
         while (!stoppingToken.IsCancellationRequested)
         {
             var ended = sampled.Ended; // read before the outbox: a reading stored after this wakes the wait below
-            var batch = SendOrder.Next(outbox, maxInFlight);
-            if (batch.Count == 0)
+            var paused = Paused;
+            var batch = paused ? [] : SendOrder.Next(outbox, maxInFlight);
+            if (batch.Count == 0 && !(paused && !hub.IsConnected))
             {
-                if (ended)
+                if (ended && !paused)
                 {
                     LogAllDelivered(logger, Delivered, outbox.Dropped);
                     lifetime.StopApplication();
@@ -96,10 +111,14 @@ public sealed partial class DeliveryService(
 
                     // Connecting takes a while (handshake, timeouts) while sampling goes on: send what is pending now, so
                     // readings the outbox limits dropped meanwhile are not sent after all.
-                    batch = SendOrder.Next(outbox, maxInFlight);
+                    batch = paused ? [] : SendOrder.Next(outbox, maxInFlight);
                 }
 
-                await SendAsync(batch, maxInFlight, stoppingToken, sendToken);
+                if (batch.Count > 0)
+                {
+                    await SendAsync(batch, maxInFlight, stoppingToken, sendToken);
+                }
+
                 ReleaseStartupMemory();
                 transientBackoff.Reset();
                 authenticationBackoff.Reset();
@@ -160,7 +179,7 @@ public sealed partial class DeliveryService(
             }
             while (completions.Reader.TryRead(out completion));
 
-            if (fault is null && cancelled is null && !stoppingToken.IsCancellationRequested)
+            if (fault is null && cancelled is null && !stoppingToken.IsCancellationRequested && !Paused)
             {
                 Settle(acknowledged);
                 Start(SendOrder.Next(outbox, maxInFlight - inFlight.Count, inFlight));
@@ -201,6 +220,9 @@ public sealed partial class DeliveryService(
         done.TryWrite((message, error));
     }
 
+    /// <summary>The twin's <c>sendData</c> is false.</summary>
+    bool Paused => live is { SendData: false };
+
     void Settle(List<OutboxMessage> acknowledged)
     {
         if (acknowledged.Count == 0)
@@ -210,6 +232,7 @@ public sealed partial class DeliveryService(
 
         outbox.Acknowledge(acknowledged);
         Delivered += acknowledged.Count;
+        progress?.Acknowledged(acknowledged.Max(m => m.SequenceNumber), clock.GetUtcNow());
         acknowledged.Clear();
     }
 

@@ -1,12 +1,14 @@
 using EdgeSensorModule.Alerts;
 using EdgeSensorModule.Configuration;
 using EdgeSensorModule.HubConnection;
+using EdgeSensorModule.HubConnection.Amqp;
 using EdgeSensorModule.Metrics;
 using EdgeSensorModule.Outbox;
 using EdgeSensorModule.Provisioning;
 using EdgeSensorModule.Sensors;
 using EdgeSensorModule.Sampling;
 using EdgeSensorModule.Delivery;
+using EdgeSensorModule.Twin;
 using IotHub.Certificates;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -31,6 +33,7 @@ public static class ModuleServiceCollectionExtensions
             .AddIotHubClient()
             .AddModuleMetrics(builder.Configuration)
             .AddShutdown()
+            .AddRemoteManagement()
             // The host stops services in reverse order: sampling stops first, then delivery finishes what is in flight.
             .AddHostedService<DeliveryService>()
             .AddHostedService<SamplingService>();
@@ -70,13 +73,26 @@ public static class ModuleServiceCollectionExtensions
             provisioned: provider.GetRequiredService<IOptions<ProvisioningOptions>>().Value.IsEnabled))
         .AddSingleton(provider => ServerTrust.Load(Device(provider)))
         .AddSingleton(provider => new CurrentHub(Device(provider)))
-        .AddSingleton<IHubClient>(provider => provider.ProvisionedOr(device => new MqttHubClient(
-            device,
-            provider.GetRequiredService<ClientIdentity>(),
-            provider.GetRequiredService<ServerTrust>().Anchors,
-            provider.GetRequiredService<ILogger<MqttHubClient>>())))
+        .AddSingleton(provider => provider.ProvisionedOr(device => HubClient(provider, device)))
+        .AddSingleton(provider => provider.GetRequiredService<IHubClient>() as ICloudChannel
+            ?? new OneWayChannel(Device(provider).Transport, provider.GetRequiredService<ILogger<OneWayChannel>>()))
         .OpenAtStartup<ClientIdentity>()
         .OpenAtStartup<ServerTrust>();
+
+    /// <summary>The one place that knows the transports: delivery drives whichever <see cref="IHubClient"/> this returns.</summary>
+    /// <param name="provider">The services.</param>
+    /// <param name="device">The settings, or a copy with the hub and device id DPS assigned.</param>
+    static IHubClient HubClient(IServiceProvider provider, DeviceOptions device)
+    {
+        var identity = provider.GetRequiredService<ClientIdentity>();
+        var trust = provider.GetRequiredService<ServerTrust>().Anchors;
+        return device.Transport switch
+        {
+            HubTransportKind.Mqtt => new MqttHubClient(device, identity, trust, provider.GetRequiredService<ILogger<MqttHubClient>>()),
+            HubTransportKind.Amqp => new AmqpHubClient(device, identity, trust, provider.GetRequiredService<ILogger<AmqpHubClient>>()),
+            _ => throw new InvalidOperationException($"Device__Transport {device.Transport} passed validation but has no client."),
+        };
+    }
 
     static DeviceOptions Device(IServiceProvider provider) => provider.GetRequiredService<IOptions<DeviceOptions>>().Value;
 }

@@ -43,13 +43,14 @@ public sealed partial class MqttHubClient : IHubClient
             .WithStreamProvider(new TlsConnector(host, identity, trustBundle, "Device__TrustBundlePath"))
             .WithProtocolVersion(MqttProtocolVersion.V311)
             .WithClientId(MqttConnectionIdentity.ClientId(device.Id))
-            .WithCredentials(MqttConnectionIdentity.Username(host, device.Id, ProductInfo))
+            .WithCredentials(MqttConnectionIdentity.Username(host, device.Id, ProductInfo, Twin.DeviceModel.Id))
             .WithCleanSession(false)
             .WithKeepAlivePeriod(device.KeepAlive)
             .WithTimeout(device.ConnectTimeout)
             .Build();
         client = new MqttClientFactory().CreateMqttClient();
         client.DisconnectedAsync += OnDisconnectedAsync;
+        AttachInbound();
     }
 
     /// <inheritdoc />
@@ -96,6 +97,7 @@ public sealed partial class MqttHubClient : IHubClient
         }
 
         LogConnected(logger, endpoint, device.Id);
+        StartSubscribing();
     }
 
     /// <inheritdoc />
@@ -168,6 +170,12 @@ public sealed partial class MqttHubClient : IHubClient
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>Receives what the hub sends (MqttHubClient.Inbound.cs).</summary>
+    partial void AttachInbound();
+
+    /// <summary>Subscribes to twin, methods and cloud-to-device in the background after each CONNACK (MqttHubClient.Inbound.cs).</summary>
+    partial void StartSubscribing();
+
     HubException Refused(MqttClientConnectResultCode code, Exception? inner) => code switch
     {
         MqttClientConnectResultCode.ServerUnavailable or MqttClientConnectResultCode.ServerBusy =>
@@ -175,8 +183,7 @@ public sealed partial class MqttHubClient : IHubClient
         MqttClientConnectResultCode.ClientIdentifierNotValid =>
             new HubException(HubErrorCode.NotAuthorized, $"{endpoint} refused the client id '{device.Id}' (CONNACK {code}): check Device__Id.", inner),
         _ => new HubException(HubErrorCode.NotAuthorized,
-            $"{endpoint} refused device '{device.Id}' (CONNACK {code}): register the device in IoT Hub as 'X.509 CA signed' with its CA uploaded and verified "
-            + "(proof of possession), or as 'X.509 self-signed' with this certificate's thumbprint; through a gateway, make the edge device its parent.", inner),
+            $"{endpoint} refused device '{device.Id}' (CONNACK {code}): {RefusalAdvice.NotAuthorized}", inner),
     };
 
     static HubException? FindHubException(Exception? ex)

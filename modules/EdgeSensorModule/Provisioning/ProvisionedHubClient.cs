@@ -20,9 +20,10 @@ public sealed partial class ProvisionedHubClient(
     CurrentHub current,
     Func<DeviceOptions, IHubClient> connect,
     TimeProvider clock,
-    ILogger<ProvisionedHubClient> logger) : IHubClient
+    ILogger<ProvisionedHubClient> logger) : IHubClient, ICloudChannel
 {
     IHubClient? inner;
+    ICloudListener? cloudListener;
     DpsAssignment? assignment;
     bool skipCache;
     DateTimeOffset? unreachableSince;
@@ -89,6 +90,22 @@ public sealed partial class ProvisionedHubClient(
     /// <inheritdoc />
     public async ValueTask DisposeAsync() => await DropAsync();
 
+    /// <inheritdoc />
+    public void Listen(ICloudListener listener)
+    {
+        cloudListener = listener;
+        (inner as ICloudChannel)?.Listen(listener);
+    }
+
+    /// <inheritdoc />
+    public Task<string> GetTwinAsync(CancellationToken cancellationToken) => Channel().GetTwinAsync(cancellationToken);
+
+    /// <inheritdoc />
+    public Task PatchReportedAsync(string patchJson, CancellationToken cancellationToken) => Channel().PatchReportedAsync(patchJson, cancellationToken);
+
+    ICloudChannel Channel() => inner as ICloudChannel
+        ?? throw new HubException(HubErrorCode.ConnectionLost, "No twin channel: not connected to an assigned hub yet, or the transport has none.");
+
     async Task<DpsAssignment> ProvisionAsync(CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
@@ -129,6 +146,10 @@ public sealed partial class ProvisionedHubClient(
         assignment = assigned;
         current.Assign(assigned.AssignedHub, assigned.DeviceId);
         inner = connect(device.AssignedTo(assigned.AssignedHub, assigned.DeviceId));
+        if (cloudListener is not null)
+        {
+            (inner as ICloudChannel)?.Listen(cloudListener); // each new client hears the same listener
+        }
     }
 
     async Task DropAsync()
