@@ -114,6 +114,10 @@ public sealed partial class ProvisioningServer(
         if (topic.StartsWith(DpsTopics.RegisterPrefix, StringComparison.Ordinal))
         {
             answer = desk.Register(device.IdScope, e.ClientId, device.Certificate, device.Chain);
+            if (answer.Status == 202)
+            {
+                chains.Accepted(device.Certificate, device.Chain); // a resumed TLS session (here or at the hub) sends no chain
+            }
         }
         else if (topic.StartsWith(DpsTopics.PollPrefix, StringComparison.Ordinal))
         {
