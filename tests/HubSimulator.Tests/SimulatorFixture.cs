@@ -29,6 +29,9 @@ public sealed class SimulatorFixture : IAsyncLifetime
 
     public int AdminPort { get; } = FreePort.Next();
 
+    /// <summary>The WebSocket endpoint's port (<c>Simulator__WebSocketPort</c>).</summary>
+    public int WebSocketPort { get; } = FreePort.Next();
+
     public Uri AdminUri => new($"http://127.0.0.1:{AdminPort}");
 
     public DeviceRegistry Registry => app.Services.GetRequiredService<DeviceRegistry>();
@@ -41,6 +44,7 @@ public sealed class SimulatorFixture : IAsyncLifetime
         {
             ["Simulator:MqttPort"] = MqttPort.ToString(CultureInfo.InvariantCulture),
             ["Simulator:AdminPort"] = AdminPort.ToString(CultureInfo.InvariantCulture),
+            ["Simulator:WebSocketPort"] = WebSocketPort.ToString(CultureInfo.InvariantCulture),
             ["Simulator:DataFolder"] = Path.Combine(Pki.Folder, "hub"),
             ["Simulator:ServerCertificatePath"] = Pki.ServerCertificatePem,
             ["Simulator:ServerKeyPath"] = Pki.ServerKeyPem,

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Serialization;
 using HubSimulator.Admin;
 using HubSimulator.Broker;
+using HubSimulator.Broker.WebSockets;
 using HubSimulator.Cloud;
 using HubSimulator.Dashboard;
 using HubSimulator.Registry;
@@ -17,7 +18,7 @@ using Microsoft.Extensions.Options;
 
 namespace HubSimulator.Hosting;
 
-/// <summary>Builds the simulator: the MQTT endpoint, the registry and cloud-side state, and the admin API.</summary>
+/// <summary>Builds the simulator: the MQTT endpoints (TLS, WebSocket), the registry and cloud-side state, and the admin API.</summary>
 public static class SimulatorApp
 {
     /// <summary>Builds the application from the command line, environment (<c>Simulator__*</c>) and <paramref name="settings"/>.</summary>
@@ -53,9 +54,12 @@ public static class SimulatorApp
             {
                 kestrel.Listen(address, options.AdminPort);
             }
+
+            DeviceWebSockets.Listen(kestrel, options);
         });
         var app = builder.Build();
         app.UseOneLineErrors();
+        app.UseDeviceWebSockets(builder.Configuration.GetSection(SimulatorOptions.Section).Get<SimulatorOptions>() ?? new SimulatorOptions());
         app.UseAdminToken();
         app.MapAdminApi();
         app.MapDashboard();
@@ -90,6 +94,8 @@ public static class SimulatorApp
         services.AddSingleton<MethodCalls>();
         services.AddSingleton<ClientChains>();
         services.AddSingleton<TlsListener>();
+        services.AddSingleton<MqttWebSocketAdapter>();
+        services.AddSingleton<DeviceWebSockets>();
         services.AddSingleton<DeviceAuthenticator>();
         services.AddSingleton<PublishHandler>();
         services.AddDashboard();

@@ -16,6 +16,12 @@ public sealed class SimulatorOptions
     /// <summary>MQTT over TLS port (IoT Hub: 8883).</summary>
     public int MqttPort { get; set; } = 8883;
 
+    /// <summary>
+    /// Port of the WebSocket endpoint (<c>wss://host:port/$iothub/websocket</c>, IoT Hub: 443) for MQTT over WebSocket;
+    /// unset for none.
+    /// </summary>
+    public int? WebSocketPort { get; set; }
+
     /// <summary>HTTP admin API port.</summary>
     public int AdminPort { get; set; } = 5080;
 
@@ -87,6 +93,11 @@ public sealed class SimulatorOptionsValidator : IValidateOptions<SimulatorOption
         if (options.AdminPort is < 0 or > 65535 || options.AdminPort == options.MqttPort)
         {
             return ValidateOptionsResult.Fail($"Simulator__AdminPort: {options.AdminPort} is not a free TCP port of its own; use 1-65535, not the MQTT port.");
+        }
+
+        if (options.WebSocketPort is { } webSocketPort && (webSocketPort is < 1 or > 65535 || webSocketPort == options.MqttPort || webSocketPort == options.AdminPort))
+        {
+            return ValidateOptionsResult.Fail($"Simulator__WebSocketPort: {webSocketPort} is not a free TCP port of its own; use 1-65535 (IoT Hub uses 443), not the MQTT or admin port, or leave it unset for no WebSocket endpoint.");
         }
 
         if (string.IsNullOrWhiteSpace(options.ServerCertificatePath) != string.IsNullOrWhiteSpace(options.ServerKeyPath))

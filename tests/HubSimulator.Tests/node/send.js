@@ -1,18 +1,36 @@
 // The official Azure IoT Node.js device SDK sending the seed tutorial's message with an X.509 identity.
-// Usage: node send.js <host:port> <deviceId> <cert.pem (may hold the chain)> <key.pem> <server-ca.pem>
+// Usage: node send.js <host:port> <deviceId> <cert.pem (may hold the chain)> <key.pem> <server-ca.pem> [mqtt|mqttws]
+// mqttws is the SDK's MQTT over WebSocket transport (MqttWs). It always dials port 443; for a test port, the
+// <host:port> goes in the URL in place of <host>:443, and nothing else of the transport changes.
 'use strict';
 const fs = require('fs');
 const { Client, Message } = require('azure-iot-device');
-const { Mqtt } = require('azure-iot-device-mqtt');
+const { Mqtt, MqttWs } = require('azure-iot-device-mqtt');
 
-const [host, deviceId, certPath, keyPath, caPath] = process.argv.slice(2);
+const [host, deviceId, certPath, keyPath, caPath, transportName = 'mqtt'] = process.argv.slice(2);
+
+class MqttWsOnTestPort extends MqttWs {
+  _getBaseTransportConfig(credentials) {
+    const config = super._getBaseTransportConfig(credentials);
+    if (host.includes(':')) {
+      config.uri = config.uri.replace(`${host}:443/`, `${host}/`);
+    }
+    return config;
+  }
+}
+
+const transports = { mqtt: Mqtt, mqttws: MqttWsOnTestPort };
 if (!caPath) {
   console.error('usage: node send.js <host:port> <deviceId> <cert.pem> <key.pem> <server-ca.pem>');
   process.exit(2);
 }
 
 async function main() {
-  const client = Client.fromConnectionString(`HostName=${host};DeviceId=${deviceId};x509=true`, Mqtt);
+  const transport = transports[transportName];
+  if (!transport) {
+    throw new Error(`unknown transport '${transportName}': use mqtt or mqttws`);
+  }
+  const client = Client.fromConnectionString(`HostName=${host};DeviceId=${deviceId};x509=true`, transport);
   client.setOptions({
     cert: fs.readFileSync(certPath, 'utf8'),
     key: fs.readFileSync(keyPath, 'utf8'),
