@@ -9,7 +9,7 @@ public enum HubTransportKind
     /// <summary>MQTT 3.1.1 over a WebSocket (<c>wss://{host}:443/$iothub/websocket</c>, sub-protocol <c>mqtt</c>), optionally through an HTTP proxy.</summary>
     MqttWebSocket,
 
-    /// <summary>AMQP 1.0 over TLS, port 5671 (not yet implemented).</summary>
+    /// <summary>AMQP 1.0 over TLS, port 5671 (the transport of the tutorial's <c>Amqp_Tcp_Only</c>).</summary>
     Amqp,
 
     /// <summary>AMQP over WebSocket, port 443 (not yet implemented).</summary>
@@ -61,7 +61,7 @@ public sealed class DeviceOptions : IParsedOptions
     /// <summary>PEM CA certificates trusted for the server; the OS store when null.</summary>
     public string? TrustBundlePath { get; set; }
 
-    /// <summary>MQTT keep-alive; the SDKs use 300 s, the hub allows at most 1177 s.</summary>
+    /// <summary>MQTT keep-alive, and AMQP's idle timeout; the SDKs use 300 s for MQTT, the hub allows at most 1177 s.</summary>
     public TimeSpan KeepAlive { get; internal set; } = TimeSpan.FromSeconds(300);
 
     /// <summary>What IoT Hub accepts for the keep-alive.</summary>

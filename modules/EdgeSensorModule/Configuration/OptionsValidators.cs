@@ -29,9 +29,9 @@ internal sealed class DeviceOptionsValidator : IValidateOptions<DeviceOptions>
 
         failures.AddRange(HostNameProblems("Device__HostName", options.HostName));
         failures.AddRange(HostNameProblems("Device__GatewayHostName", options.GatewayHostName));
-        if (options.Transport is HubTransportKind.Amqp or HubTransportKind.AmqpWebSocket)
+        if (options.Transport is HubTransportKind.AmqpWebSocket)
         {
-            failures.Add($"Device__Transport {options.Transport} is not available yet: use Mqtt or MqttWebSocket.");
+            failures.Add($"Device__Transport {options.Transport} is not available yet: use Mqtt, MqttWebSocket or Amqp.");
         }
 
         failures.AddRange(ProxyProblems(options));

@@ -1,6 +1,7 @@
 using EdgeSensorModule.Alerts;
 using EdgeSensorModule.Configuration;
 using EdgeSensorModule.HubConnection;
+using EdgeSensorModule.HubConnection.Amqp;
 using EdgeSensorModule.HubConnection.Proxy;
 using EdgeSensorModule.Metrics;
 using EdgeSensorModule.Outbox;
@@ -71,25 +72,27 @@ public static class ModuleServiceCollectionExtensions
         .AddSingleton(provider => DeviceIdentity.Load(Device(provider), provider.GetRequiredService<TimeProvider>().GetUtcNow()))
         .AddSingleton(provider => ServerTrust.Load(Device(provider)))
         .AddSingleton(provider => new ProxySetting(HttpProxy.Load(Device(provider))))
-        .AddSingleton(provider => new MqttHubClient(
-            Device(provider),
-            provider.GetRequiredService<ClientIdentity>(),
-            provider.GetRequiredService<ServerTrust>().Anchors,
-            provider.GetRequiredService<ILogger<MqttHubClient>>(),
-            provider.GetRequiredService<ProxySetting>().Proxy))
         .AddSingleton(HubClient)
-        // Every transport's client carries twin, methods and C2D too (issue 14: every feature on every transport).
-        .AddSingleton(provider => (ICloudChannel)provider.GetRequiredService<IHubClient>())
+        .AddSingleton(provider => provider.GetRequiredService<IHubClient>() as ICloudChannel
+            ?? new OneWayChannel(Device(provider).Transport, provider.GetRequiredService<ILogger<OneWayChannel>>()))
         .OpenAtStartup<ClientIdentity>()
         .OpenAtStartup<ServerTrust>()
         .OpenAtStartup<ProxySetting>();
 
-    /// <summary>The transport switch: one arm per <see cref="HubTransportKind"/> (the validator refuses those not built yet).</summary>
-    static IHubClient HubClient(IServiceProvider provider) => Device(provider).Transport switch
+    /// <summary>The one place that knows the transports: delivery drives whichever <see cref="IHubClient"/> this returns.</summary>
+    static IHubClient HubClient(IServiceProvider provider)
     {
-        HubTransportKind.Mqtt or HubTransportKind.MqttWebSocket => provider.GetRequiredService<MqttHubClient>(),
-        var other => throw new SettingException($"Device__Transport {other} is not available yet: use Mqtt or MqttWebSocket."),
-    };
+        var device = Device(provider);
+        var identity = provider.GetRequiredService<ClientIdentity>();
+        var trust = provider.GetRequiredService<ServerTrust>().Anchors;
+        return device.Transport switch
+        {
+            HubTransportKind.Mqtt or HubTransportKind.MqttWebSocket => new MqttHubClient(
+                device, identity, trust, provider.GetRequiredService<ILogger<MqttHubClient>>(), provider.GetRequiredService<ProxySetting>().Proxy),
+            HubTransportKind.Amqp => new AmqpHubClient(device, identity, trust, provider.GetRequiredService<ILogger<AmqpHubClient>>()),
+            _ => throw new InvalidOperationException($"Device__Transport {device.Transport} passed validation but has no client."),
+        };
+    }
 
     static DeviceOptions Device(IServiceProvider provider) => provider.GetRequiredService<IOptions<DeviceOptions>>().Value;
 }

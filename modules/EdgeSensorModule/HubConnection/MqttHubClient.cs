@@ -172,8 +172,7 @@ public sealed partial class MqttHubClient : IHubClient
         MqttClientConnectResultCode.ClientIdentifierNotValid =>
             new HubException(HubErrorCode.NotAuthorized, $"{endpoint} refused the client id '{device.Id}' (CONNACK {code}): check Device__Id.", inner),
         _ => new HubException(HubErrorCode.NotAuthorized,
-            $"{endpoint} refused device '{device.Id}' (CONNACK {code}): register the device in IoT Hub as 'X.509 CA signed' with its CA uploaded and verified "
-            + "(proof of possession), or as 'X.509 self-signed' with this certificate's thumbprint; through a gateway, make the edge device its parent.", inner),
+            $"{endpoint} refused device '{device.Id}' (CONNACK {code}): {RefusalAdvice.NotAuthorized}", inner),
     };
 
     static HubException? FindHubException(Exception? ex)

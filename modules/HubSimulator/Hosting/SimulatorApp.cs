@@ -7,6 +7,7 @@ using HubSimulator.Cloud;
 using HubSimulator.Dashboard;
 using HubSimulator.Registry;
 using HubSimulator.Messages;
+using HubSimulator.Provisioning;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -101,6 +102,7 @@ public static class SimulatorApp
         services.AddDashboard();
         services.AddSingleton<HubServer>();
         services.AddHostedService(provider => provider.GetRequiredService<HubServer>());
+        services.AddProvisioning();
         return services;
     }
 
