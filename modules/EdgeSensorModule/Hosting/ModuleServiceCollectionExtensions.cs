@@ -6,7 +6,7 @@ using EdgeSensorModule.Outbox;
 using EdgeSensorModule.Sensors;
 using EdgeSensorModule.Sampling;
 using EdgeSensorModule.Delivery;
-using IotHub.Certificates;
+using EdgeSensorModule.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -65,15 +65,23 @@ public static class ModuleServiceCollectionExtensions
         services.Configure<HostOptions>(host => host.ShutdownTimeout = TelemetryOptions.ShutdownTimeoutRange.Max + TimeSpan.FromSeconds(2));
 
     static IServiceCollection AddIotHubClient(this IServiceCollection services) => services
-        .AddSingleton(provider => DeviceIdentity.Load(Device(provider), provider.GetRequiredService<TimeProvider>().GetUtcNow()))
+        .AddSingleton(provider => ClientIdentitySource.Load(Device(provider), provider.GetRequiredService<TimeProvider>().GetUtcNow()))
+        .AddSingleton<IClientIdentitySource>(provider => provider.GetRequiredService<ClientIdentitySource>())
         .AddSingleton(provider => ServerTrust.Load(Device(provider)))
         .AddSingleton<IHubClient>(provider => new MqttHubClient(
             Device(provider),
-            provider.GetRequiredService<ClientIdentity>(),
+            provider.GetRequiredService<IClientIdentitySource>(),
             provider.GetRequiredService<ServerTrust>().Anchors,
             provider.GetRequiredService<ILogger<MqttHubClient>>()))
-        .OpenAtStartup<ClientIdentity>()
-        .OpenAtStartup<ServerTrust>();
+        .OpenAtStartup<IClientIdentitySource>()
+        .OpenAtStartup<ServerTrust>()
+        .AddCertificateRotation();
+
+    /// <summary>Watches the identity's files for a renewal and reports the certificate's expiry (<see cref="CertificateRotationService"/>).</summary>
+    static IServiceCollection AddCertificateRotation(this IServiceCollection services) => services
+        .AddSingleton(provider => new ExpiryWarnings(
+            Device(provider).CertificateExpiryWarning, provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<ExpiryWarnings>>()))
+        .AddHostedService<CertificateRotationService>();
 
     static DeviceOptions Device(IServiceProvider provider) => provider.GetRequiredService<IOptions<DeviceOptions>>().Value;
 }

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Reflection;
 using System.Security.Cryptography.X509Certificates;
 using EdgeSensorModule.Configuration;
+using EdgeSensorModule.Identity;
 using IotHub.Certificates;
 using IotHub.Protocol;
 using Microsoft.Extensions.Logging;
@@ -29,8 +30,8 @@ public sealed partial class MqttHubClient : IHubClient
     readonly string endpoint;
     volatile bool closing;
 
-    /// <summary>Creates the client; it does not connect yet.</summary>
-    public MqttHubClient(DeviceOptions device, ClientIdentity identity, X509Certificate2Collection? trustBundle, ILogger<MqttHubClient> logger)
+    /// <summary>Creates the client; it does not connect yet. Each connect presents the identity <paramref name="identities"/> holds then.</summary>
+    public MqttHubClient(DeviceOptions device, IClientIdentitySource identities, X509Certificate2Collection? trustBundle, ILogger<MqttHubClient> logger)
     {
         ArgumentNullException.ThrowIfNull(device);
         this.device = device;
@@ -40,7 +41,7 @@ public sealed partial class MqttHubClient : IHubClient
         endpoint = $"{host}:{port}";
         options = new MqttClientOptionsBuilder()
             .WithTcpServer(host, port)
-            .WithStreamProvider(new TlsConnector(host, identity, trustBundle, "Device__TrustBundlePath"))
+            .WithStreamProvider(new TlsConnector(host, identities, trustBundle, "Device__TrustBundlePath"))
             .WithProtocolVersion(MqttProtocolVersion.V311)
             .WithClientId(MqttConnectionIdentity.ClientId(device.Id))
             .WithCredentials(MqttConnectionIdentity.Username(host, device.Id, ProductInfo))

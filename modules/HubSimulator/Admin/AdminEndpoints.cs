@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using HubSimulator.Cloud;
+using HubSimulator.Dashboard;
 using HubSimulator.Registry;
 using HubSimulator.Messages;
 using IotHub.Protocol;
@@ -34,6 +35,10 @@ public static class AdminEndpoints
             Guard(() => Results.Created($"/devices/{request.DeviceId}",
                 registry.AddDevice(request.DeviceId, request.Authentication, request.PrimaryThumbprint, request.SecondaryThumbprint))));
         app.MapGet("/devices/{id}/messages", (string id, MessageStore telemetry) => telemetry.For(id));
+        app.MapGet("/devices/{id}/connection", (string id, DeviceRegistry registry, DeviceConnections connections) =>
+            Known(registry, id) ?? (connections.Find(id) is { } connection
+                ? Results.Ok(connection)
+                : Results.NotFound(new ErrorResponse($"Device '{id}' is not connected."))));
         app.MapGet("/messages", (MessageStore telemetry) => telemetry.For(null));
 
         app.MapGet("/devices/{id}/twin", (string id, DeviceRegistry registry, TwinStore twins) =>
