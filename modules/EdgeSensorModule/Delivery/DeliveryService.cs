@@ -7,6 +7,7 @@ using EdgeSensorModule.Identity;
 using EdgeSensorModule.Outbox;
 using EdgeSensorModule.Retry;
 using EdgeSensorModule.Sampling;
+using EdgeSensorModule.Twin;
 using IotHub.Certificates;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -21,8 +22,10 @@ namespace EdgeSensorModule.Delivery;
 /// waits (capped exponential backoff; slower for authentication failures) and connects again. It never gives up.
 /// When sampling has stopped (<c>Telemetry__MessageCount</c>) and the outbox is empty, it stops the module. On
 /// shutdown, sends already in flight get <c>Telemetry__ShutdownTimeout</c> to be acknowledged; the rest stays in the
-/// outbox for the next start. When a certificate rotation supersedes the identity it connected with, it stops topping
-/// up the window, lets the sends in flight be acknowledged, disconnects cleanly and connects with the new identity.
+/// outbox for the next start. While the twin's <c>sendData</c> is false it stays connected (for the twin and methods)
+/// but sends nothing: readings stay in the outbox and go out, none lost, when it is true again. When a certificate
+/// rotation supersedes the identity it connected with, it stops topping up the window, lets the sends in flight be
+/// acknowledged, disconnects cleanly and connects with the new identity.
 /// </summary>
 public sealed partial class DeliveryService(
     IHubClient hub,
@@ -32,7 +35,9 @@ public sealed partial class DeliveryService(
     IOptions<TelemetryOptions> telemetry,
     TimeProvider clock,
     IHostApplicationLifetime lifetime,
-    ILogger<DeliveryService> logger) : BackgroundService
+    ILogger<DeliveryService> logger,
+    LiveSettings? live = null,
+    DeliveryProgress? progress = null) : BackgroundService
 {
     static readonly TimeSpan ClockRecheck = TimeSpan.FromSeconds(10);
     static readonly TimeSpan DisconnectTimeout = TimeSpan.FromSeconds(1);
@@ -54,6 +59,11 @@ public sealed partial class DeliveryService(
         // Sends in flight are not cancelled by the stop signal itself, only when the shutdown grace runs out.
         using var sendCancellation = new CancellationTokenSource();
         using var grace = stoppingToken.Register(() => sendCancellation.CancelAfter(telemetry.Value.ShutdownTimeout));
+        if (live is not null)
+        {
+            live.Changed += sampled.Stored; // wakes the wait below: sendData may have changed
+        }
+
         try
         {
             await RunAsync(stoppingToken, sendCancellation.Token);
@@ -64,6 +74,11 @@ public sealed partial class DeliveryService(
         }
         finally
         {
+            if (live is not null)
+            {
+                live.Changed -= sampled.Stored;
+            }
+
             using var disconnect = new CancellationTokenSource(DisconnectTimeout);
             await hub.DisconnectAsync(disconnect.Token);
             if (stoppingToken.IsCancellationRequested)
@@ -79,11 +94,12 @@ public sealed partial class DeliveryService(
         while (!stoppingToken.IsCancellationRequested)
         {
             var ended = sampled.Ended; // read before the outbox: a reading stored after this wakes the wait below
-            var batch = SendOrder.Next(outbox, maxInFlight);
+            var paused = Paused;
+            var batch = paused ? [] : SendOrder.Next(outbox, maxInFlight);
             var rotated = hub.IsConnected && connectedWith is { IsSuperseded: true };
-            if (batch.Count == 0 && !rotated)
+            if (batch.Count == 0 && !(paused && !hub.IsConnected) && !rotated)
             {
-                if (ended)
+                if (ended && !paused)
                 {
                     LogAllDelivered(logger, Delivered, outbox.Dropped);
                     lifetime.StopApplication();
@@ -110,10 +126,14 @@ public sealed partial class DeliveryService(
 
                     // Connecting takes a while (handshake, timeouts) while sampling goes on: send what is pending now, so
                     // readings the outbox limits dropped meanwhile are not sent after all.
-                    batch = SendOrder.Next(outbox, maxInFlight);
+                    batch = paused ? [] : SendOrder.Next(outbox, maxInFlight);
                 }
 
-                await SendAsync(batch, maxInFlight, stoppingToken, sendToken);
+                if (batch.Count > 0)
+                {
+                    await SendAsync(batch, maxInFlight, stoppingToken, sendToken);
+                }
+
                 ReleaseStartupMemory();
                 transientBackoff.Reset();
                 authenticationBackoff.Reset();
@@ -176,7 +196,7 @@ public sealed partial class DeliveryService(
             }
             while (completions.Reader.TryRead(out completion));
 
-            if (fault is null && cancelled is null && !stoppingToken.IsCancellationRequested && connectedWith is not { IsSuperseded: true })
+            if (fault is null && cancelled is null && !stoppingToken.IsCancellationRequested && !Paused && connectedWith is not { IsSuperseded: true })
             {
                 Settle(acknowledged);
                 Start(SendOrder.Next(outbox, maxInFlight - inFlight.Count, inFlight));
@@ -217,6 +237,9 @@ public sealed partial class DeliveryService(
         done.TryWrite((message, error));
     }
 
+    /// <summary>The twin's <c>sendData</c> is false.</summary>
+    bool Paused => live is { SendData: false };
+
     void Settle(List<OutboxMessage> acknowledged)
     {
         if (acknowledged.Count == 0)
@@ -226,6 +249,7 @@ public sealed partial class DeliveryService(
 
         outbox.Acknowledge(acknowledged);
         Delivered += acknowledged.Count;
+        progress?.Acknowledged(acknowledged.Max(m => m.SequenceNumber), clock.GetUtcNow());
         acknowledged.Clear();
     }
 

@@ -1,12 +1,15 @@
 using EdgeSensorModule.Alerts;
 using EdgeSensorModule.Configuration;
 using EdgeSensorModule.HubConnection;
+using EdgeSensorModule.HubConnection.Amqp;
+using EdgeSensorModule.HubConnection.Proxy;
 using EdgeSensorModule.Metrics;
 using EdgeSensorModule.Outbox;
 using EdgeSensorModule.Sensors;
 using EdgeSensorModule.Sampling;
 using EdgeSensorModule.Delivery;
 using EdgeSensorModule.Identity;
+using EdgeSensorModule.Twin;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -30,6 +33,7 @@ public static class ModuleServiceCollectionExtensions
             .AddIotHubClient()
             .AddModuleMetrics(builder.Configuration)
             .AddShutdown()
+            .AddRemoteManagement()
             // The host stops services in reverse order: sampling stops first, then delivery finishes what is in flight.
             .AddHostedService<DeliveryService>()
             .AddHostedService<SamplingService>();
@@ -68,14 +72,30 @@ public static class ModuleServiceCollectionExtensions
         .AddSingleton(provider => ClientIdentitySource.Load(Device(provider), provider.GetRequiredService<TimeProvider>().GetUtcNow()))
         .AddSingleton<IClientIdentitySource>(provider => provider.GetRequiredService<ClientIdentitySource>())
         .AddSingleton(provider => ServerTrust.Load(Device(provider)))
-        .AddSingleton<IHubClient>(provider => new MqttHubClient(
-            Device(provider),
-            provider.GetRequiredService<IClientIdentitySource>(),
-            provider.GetRequiredService<ServerTrust>().Anchors,
-            provider.GetRequiredService<ILogger<MqttHubClient>>()))
+        .AddSingleton(provider => new ProxySetting(HttpProxy.Load(Device(provider))))
+        .AddSingleton(HubClient)
+        .AddSingleton(provider => provider.GetRequiredService<IHubClient>() as ICloudChannel
+            ?? new OneWayChannel(Device(provider).Transport, provider.GetRequiredService<ILogger<OneWayChannel>>()))
         .OpenAtStartup<IClientIdentitySource>()
         .OpenAtStartup<ServerTrust>()
+        .OpenAtStartup<ProxySetting>()
         .AddCertificateRotation();
+
+    /// <summary>The one place that knows the transports: delivery drives whichever <see cref="IHubClient"/> this returns.</summary>
+    /// <remarks>Each client reads the identity from <see cref="IClientIdentitySource"/> at every connect, so a rotation reaches them all.</remarks>
+    static IHubClient HubClient(IServiceProvider provider)
+    {
+        var device = Device(provider);
+        var identities = provider.GetRequiredService<IClientIdentitySource>();
+        var trust = provider.GetRequiredService<ServerTrust>().Anchors;
+        return device.Transport switch
+        {
+            HubTransportKind.Mqtt or HubTransportKind.MqttWebSocket => new MqttHubClient(
+                device, identities, trust, provider.GetRequiredService<ILogger<MqttHubClient>>(), provider.GetRequiredService<ProxySetting>().Proxy),
+            HubTransportKind.Amqp => new AmqpHubClient(device, identities, trust, provider.GetRequiredService<ILogger<AmqpHubClient>>()),
+            _ => throw new InvalidOperationException($"Device__Transport {device.Transport} passed validation but has no client."),
+        };
+    }
 
     /// <summary>Watches the identity's files for a renewal and reports the certificate's expiry (<see cref="CertificateRotationService"/>).</summary>
     static IServiceCollection AddCertificateRotation(this IServiceCollection services) => services

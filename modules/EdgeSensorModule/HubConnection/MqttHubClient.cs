@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Reflection;
 using System.Security.Cryptography.X509Certificates;
 using EdgeSensorModule.Configuration;
+using EdgeSensorModule.HubConnection.Proxy;
 using EdgeSensorModule.Identity;
 using IotHub.Certificates;
 using IotHub.Protocol;
@@ -31,26 +32,15 @@ public sealed partial class MqttHubClient : IHubClient
     volatile bool closing;
 
     /// <summary>Creates the client; it does not connect yet. Each connect presents the identity <paramref name="identities"/> holds then.</summary>
-    public MqttHubClient(DeviceOptions device, IClientIdentitySource identities, X509Certificate2Collection? trustBundle, ILogger<MqttHubClient> logger)
+    public MqttHubClient(DeviceOptions device, IClientIdentitySource identities, X509Certificate2Collection? trustBundle, ILogger<MqttHubClient> logger, HttpProxy? proxy = null)
     {
         ArgumentNullException.ThrowIfNull(device);
         this.device = device;
         this.logger = logger;
-        var host = device.ConnectHostName;
-        var port = device.Port ?? MqttConnectionIdentity.MqttTlsPort;
-        endpoint = $"{host}:{port}";
-        options = new MqttClientOptionsBuilder()
-            .WithTcpServer(host, port)
-            .WithStreamProvider(new TlsConnector(host, identities, trustBundle, "Device__TrustBundlePath"))
-            .WithProtocolVersion(MqttProtocolVersion.V311)
-            .WithClientId(MqttConnectionIdentity.ClientId(device.Id))
-            .WithCredentials(MqttConnectionIdentity.Username(host, device.Id, ProductInfo))
-            .WithCleanSession(false)
-            .WithKeepAlivePeriod(device.KeepAlive)
-            .WithTimeout(device.ConnectTimeout)
-            .Build();
+        (options, endpoint) = MqttConnectionOptions.Create(device, identities, trustBundle, proxy, ProductInfo);
         client = new MqttClientFactory().CreateMqttClient();
         client.DisconnectedAsync += OnDisconnectedAsync;
+        AttachInbound();
     }
 
     /// <inheritdoc />
@@ -97,6 +87,7 @@ public sealed partial class MqttHubClient : IHubClient
         }
 
         LogConnected(logger, endpoint, device.Id);
+        StartSubscribing();
     }
 
     /// <inheritdoc />
@@ -169,6 +160,12 @@ public sealed partial class MqttHubClient : IHubClient
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>Receives what the hub sends (MqttHubClient.Inbound.cs).</summary>
+    partial void AttachInbound();
+
+    /// <summary>Subscribes to twin, methods and cloud-to-device in the background after each CONNACK (MqttHubClient.Inbound.cs).</summary>
+    partial void StartSubscribing();
+
     HubException Refused(MqttClientConnectResultCode code, Exception? inner) => code switch
     {
         MqttClientConnectResultCode.ServerUnavailable or MqttClientConnectResultCode.ServerBusy =>
@@ -176,8 +173,7 @@ public sealed partial class MqttHubClient : IHubClient
         MqttClientConnectResultCode.ClientIdentifierNotValid =>
             new HubException(HubErrorCode.NotAuthorized, $"{endpoint} refused the client id '{device.Id}' (CONNACK {code}): check Device__Id.", inner),
         _ => new HubException(HubErrorCode.NotAuthorized,
-            $"{endpoint} refused device '{device.Id}' (CONNACK {code}): register the device in IoT Hub as 'X.509 CA signed' with its CA uploaded and verified "
-            + "(proof of possession), or as 'X.509 self-signed' with this certificate's thumbprint; through a gateway, make the edge device its parent.", inner),
+            $"{endpoint} refused device '{device.Id}' (CONNACK {code}): {RefusalAdvice.NotAuthorized}", inner),
     };
 
     static HubException? FindHubException(Exception? ex)

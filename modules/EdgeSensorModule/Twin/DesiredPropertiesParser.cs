@@ -46,18 +46,30 @@ public static class DesiredPropertiesParser
             {
                 var (next, ack) = ApplyMember(settings, member.Name, member.Value);
                 settings = next;
-                acks.RemoveAll(a => a.Name == ack.Name);
-                acks.Add(ack);
+                acks.RemoveAll(a => a.Name == member.Name);
+                if (ack is not null)
+                {
+                    acks.Add(ack);
+                }
             }
         }
 
         return new DesiredUpdate(settings, version, acks);
     }
 
-    static (DesiredSettings, PropertyAck) ApplyMember(DesiredSettings settings, string name, JsonElement value)
+    /// <summary>A null removes a property (IoT Hub's patch rule): a known one returns to the environment's setting.</summary>
+    static (DesiredSettings, PropertyAck?) ApplyMember(DesiredSettings settings, string name, JsonElement value)
     {
         switch (name)
         {
+            case WritablePropertyNames.AlertThreshold when value.ValueKind == JsonValueKind.Null:
+                return (settings with { AlertThreshold = null }, Reset(name));
+            case WritablePropertyNames.TelemetryInterval when value.ValueKind == JsonValueKind.Null:
+                return (settings with { TelemetryInterval = null }, Reset(name));
+            case WritablePropertyNames.SendData when value.ValueKind == JsonValueKind.Null:
+                return (settings with { SendData = null }, Reset(name));
+            case var _ when value.ValueKind == JsonValueKind.Null:
+                return (settings, null); // an unknown property removed: nothing to acknowledge
             case WritablePropertyNames.AlertThreshold when Number(value) is { } celsius && double.IsFinite(celsius):
                 return (settings with { AlertThreshold = celsius }, Ok(name, JsonValue.Create(celsius)));
             case WritablePropertyNames.AlertThreshold:
@@ -77,6 +89,8 @@ public static class DesiredPropertiesParser
 
     /// <summary>Longest accepted interval: one day (a longer one is a typo, and keeps the timer arithmetic safe).</summary>
     public const double MaxIntervalSeconds = 86_400;
+
+    static PropertyAck Reset(string name) => new(name, null, PropertyAck.Applied, "removed: the module's own setting applies");
 
     static PropertyAck Ok(string name, JsonNode value) => new(name, value, PropertyAck.Applied, "applied");
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using HubSimulator.Cloud;
 using HubSimulator.Dashboard;
+using HubSimulator.Provisioning;
 using HubSimulator.Registry;
 using HubSimulator.Messages;
 using IotHub.Protocol;
@@ -34,6 +35,12 @@ public static class AdminEndpoints
         app.MapPost("/devices", (AddDeviceRequest request, DeviceRegistry registry) =>
             Guard(() => Results.Created($"/devices/{request.DeviceId}",
                 registry.AddDevice(request.DeviceId, request.Authentication, request.PrimaryThumbprint, request.SecondaryThumbprint))));
+        app.MapDelete("/devices/{id}", (string id, DeviceRegistry registry) => Guard(() =>
+        {
+            registry.RemoveDevice(id);
+            return Results.NoContent();
+        }));
+        app.MapEnrollments();
         app.MapGet("/devices/{id}/messages", (string id, MessageStore telemetry) => telemetry.For(id));
         app.MapGet("/devices/{id}/connection", (string id, DeviceRegistry registry, DeviceConnections connections) =>
             Known(registry, id) ?? (connections.Find(id) is { } connection
@@ -90,7 +97,7 @@ public static class AdminEndpoints
     static IResult? Known(DeviceRegistry registry, string id) =>
         registry.FindDevice(id) is null ? Results.NotFound(new ErrorResponse($"Device '{id}' is not registered.")) : null;
 
-    static IResult Guard(Func<IResult> action)
+    internal static IResult Guard(Func<IResult> action)
     {
         try
         {

@@ -16,11 +16,13 @@ public static class MqttConnectionIdentity
     public static string ClientId(string deviceId) => deviceId;
 
     /// <summary>
-    /// <c>{host}/{deviceId}/?api-version=...&amp;DeviceClientType=...</c>. Through a gateway the first segment is the
-    /// gateway host name, as the SDK sends it.
+    /// <c>{host}/{deviceId}/?api-version=...&amp;DeviceClientType=...[&amp;model-id=...]</c>. Through a gateway the first
+    /// segment is the gateway host name, as the SDK sends it. A Plug and Play device adds its model id, escaped as the
+    /// C# and C SDKs send it (the hub decodes it).
     /// </summary>
-    public static string Username(string host, string deviceId, string productInfo) =>
-        $"{host}/{deviceId}/?api-version={ApiVersion}&DeviceClientType={Uri.EscapeDataString(productInfo)}";
+    public static string Username(string host, string deviceId, string productInfo, string? modelId = null) =>
+        $"{host}/{deviceId}/?api-version={ApiVersion}&DeviceClientType={Uri.EscapeDataString(productInfo)}"
+        + (modelId is null ? "" : $"&{MqttTopicQuery.ModelId}={Uri.EscapeDataString(modelId)}");
 
     /// <summary>
     /// Reads a username of the form <c>{host}/{deviceId}/?api-version=...</c> (what the hub requires); false when it
