@@ -40,6 +40,23 @@ public sealed class ClientIdentityLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Load_FilesBehindKubernetesStyleSymlinks_Loads()
+    {
+        // A mounted secret: tls.crt -> ..data/tls.crt, ..data -> ..2026_12_02 (a link's own length is not the file's).
+        var version = Directory.CreateDirectory(Path.Combine(pki.Folder, "secret", "..2026_12_02")).FullName;
+        File.Copy(device.FullChainPem, Path.Combine(version, "tls.crt"));
+        File.Copy(device.KeyPem, Path.Combine(version, "tls.key"));
+        var secret = Path.GetDirectoryName(version)!;
+        Directory.CreateSymbolicLink(Path.Combine(secret, "..data"), "..2026_12_02");
+        File.CreateSymbolicLink(Path.Combine(secret, "tls.crt"), Path.Combine("..data", "tls.crt"));
+        File.CreateSymbolicLink(Path.Combine(secret, "tls.key"), Path.Combine("..data", "tls.key"));
+
+        using var identity = Load(Path.Combine(secret, "tls.crt"), key: Path.Combine(secret, "tls.key"));
+
+        Assert.Equal(device.Certificate.Thumbprint, identity.Certificate.Thumbprint);
+    }
+
+    [Fact]
     public void Load_PemWithKeyInTheSameFile_UsesThatKey()
     {
         var combined = pki.Write("combined.pem", File.ReadAllText(device.FullChainPem) + File.ReadAllText(device.KeyPem));

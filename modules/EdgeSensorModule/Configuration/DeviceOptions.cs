@@ -76,6 +76,18 @@ public sealed class DeviceOptions : IParsedOptions
     /// <summary>Allowed for <see cref="ConnectTimeout"/> and <see cref="OperationTimeout"/>.</summary>
     public static DurationRange TimeoutRange { get; } = new(TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(5));
 
+    /// <summary>Warn (once a day) when the certificate expires within this; 0 turns the warning off (not the error once expired).</summary>
+    public TimeSpan CertificateExpiryWarning { get; internal set; } = TimeSpan.FromDays(30);
+
+    /// <summary>Allowed for <see cref="CertificateExpiryWarning"/>.</summary>
+    public static DurationRange CertificateExpiryWarningRange { get; } = new(TimeSpan.Zero, TimeSpan.FromDays(365));
+
+    /// <summary>How often the certificate, key and password files are looked at for a renewal.</summary>
+    public TimeSpan CertificateCheckInterval { get; internal set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Allowed for <see cref="CertificateCheckInterval"/>: at most an hour, so the daily expiry warning keeps its day.</summary>
+    public static DurationRange CertificateCheckIntervalRange { get; } = new(TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
+
     /// <summary>The host the module connects to: the gateway when set, else the hub.</summary>
     public string ConnectHostName => string.IsNullOrWhiteSpace(GatewayHostName) ? HostName : GatewayHostName;
 
@@ -95,5 +107,7 @@ public sealed class DeviceOptions : IParsedOptions
         KeepAlive = settings.Duration(nameof(KeepAlive), KeepAlive, KeepAliveRange);
         ConnectTimeout = settings.Duration(nameof(ConnectTimeout), ConnectTimeout, TimeoutRange);
         OperationTimeout = settings.Duration(nameof(OperationTimeout), OperationTimeout, TimeoutRange);
+        CertificateExpiryWarning = settings.Duration(nameof(CertificateExpiryWarning), CertificateExpiryWarning, CertificateExpiryWarningRange);
+        CertificateCheckInterval = settings.Duration(nameof(CertificateCheckInterval), CertificateCheckInterval, CertificateCheckIntervalRange);
     }
 }

@@ -4,15 +4,15 @@ namespace EdgeSensorModule.Configuration;
 
 /// <summary>
 /// Durations as users write them: a plain number is seconds (<c>5</c>, <c>0.5</c>), a number with a unit is
-/// <c>500ms</c>, <c>5s</c>, <c>2m</c> or <c>1h</c>, and anything with a colon is a TimeSpan (<c>00:00:05</c>,
+/// <c>500ms</c>, <c>5s</c>, <c>2m</c>, <c>1h</c> or <c>30d</c>, and anything with a colon is a TimeSpan (<c>00:00:05</c>,
 /// <c>1.00:00:00</c>). A plain number is never days, as <see cref="TimeSpan.Parse(string)"/> would read it.
 /// </summary>
 public static class Duration
 {
     /// <summary>How to write a duration, for error messages.</summary>
-    public const string Forms = "seconds (5), a number with a unit (500ms, 5s, 2m, 1h) or hh:mm:ss (00:00:05)";
+    public const string Forms = "seconds (5), a number with a unit (500ms, 5s, 2m, 1h, 30d) or hh:mm:ss (00:00:05)";
 
-    static readonly (string Suffix, double Seconds)[] Units = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)];
+    static readonly (string Suffix, double Seconds)[] Units = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86400)];
 
     /// <summary>Parses <paramref name="text"/>; false when it is none of the accepted forms or beyond TimeSpan.</summary>
     public static bool TryParse(string? text, out TimeSpan value)
@@ -40,7 +40,7 @@ public static class Duration
         return true;
     }
 
-    /// <summary>The shortest exact form: <c>500ms</c>, <c>5s</c>, <c>2m</c>, <c>1h</c>, else hh:mm:ss.fff.</summary>
+    /// <summary>The shortest exact form: <c>500ms</c>, <c>5s</c>, <c>2m</c>, <c>1h</c>, <c>30d</c>, else hh:mm:ss.fff.</summary>
     public static string Format(TimeSpan value)
     {
         if (value == TimeSpan.Zero)

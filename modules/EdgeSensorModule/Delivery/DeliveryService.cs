@@ -1,7 +1,9 @@
 using System.Runtime.ExceptionServices;
+using System.Security.Cryptography.X509Certificates;
 using System.Threading.Channels;
 using EdgeSensorModule.Configuration;
 using EdgeSensorModule.HubConnection;
+using EdgeSensorModule.Identity;
 using EdgeSensorModule.Outbox;
 using EdgeSensorModule.Retry;
 using EdgeSensorModule.Sampling;
@@ -21,13 +23,15 @@ namespace EdgeSensorModule.Delivery;
 /// When sampling has stopped (<c>Telemetry__MessageCount</c>) and the outbox is empty, it stops the module. On
 /// shutdown, sends already in flight get <c>Telemetry__ShutdownTimeout</c> to be acknowledged; the rest stays in the
 /// outbox for the next start. While the twin's <c>sendData</c> is false it stays connected (for the twin and methods)
-/// but sends nothing: readings stay in the outbox and go out, none lost, when it is true again.
+/// but sends nothing: readings stay in the outbox and go out, none lost, when it is true again. When a certificate
+/// rotation supersedes the identity it connected with, it stops topping up the window, lets the sends in flight be
+/// acknowledged, disconnects cleanly and connects with the new identity.
 /// </summary>
 public sealed partial class DeliveryService(
     IHubClient hub,
     IOutbox outbox,
     SampledReadings sampled,
-    ClientIdentity identity,
+    IClientIdentitySource identities,
     IOptions<TelemetryOptions> telemetry,
     TimeProvider clock,
     IHostApplicationLifetime lifetime,
@@ -42,6 +46,9 @@ public sealed partial class DeliveryService(
     readonly Backoff authenticationBackoff = new(TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(10));
 
     bool startupMemoryReleased;
+
+    /// <summary>The identity of the current connection (read before connecting); null before the first.</summary>
+    CurrentIdentity? connectedWith;
 
     /// <summary>Messages the hub has acknowledged since start.</summary>
     public long Delivered { get; private set; }
@@ -89,7 +96,8 @@ public sealed partial class DeliveryService(
             var ended = sampled.Ended; // read before the outbox: a reading stored after this wakes the wait below
             var paused = Paused;
             var batch = paused ? [] : SendOrder.Next(outbox, maxInFlight);
-            if (batch.Count == 0 && !(paused && !hub.IsConnected))
+            var rotated = hub.IsConnected && connectedWith is { IsSuperseded: true };
+            if (batch.Count == 0 && !(paused && !hub.IsConnected) && !rotated)
             {
                 if (ended && !paused)
                 {
@@ -98,15 +106,22 @@ public sealed partial class DeliveryService(
                     return;
                 }
 
-                await sampled.WaitAsync(stoppingToken);
+                await WaitForReadingsAsync(stoppingToken);
                 continue;
             }
 
             try
             {
+                if (rotated)
+                {
+                    LogSwitchingIdentity(logger, connectedWith!.Certificate.Thumbprint, identities.Current.Certificate.Thumbprint);
+                    await hub.DisconnectAsync(stoppingToken);
+                }
+
                 if (!hub.IsConnected)
                 {
                     await WaitForValidClockAsync(stoppingToken);
+                    connectedWith = identities.Current;
                     await hub.ConnectAsync(stoppingToken);
 
                     // Connecting takes a while (handshake, timeouts) while sampling goes on: send what is pending now, so
@@ -123,8 +138,10 @@ public sealed partial class DeliveryService(
                 transientBackoff.Reset();
                 authenticationBackoff.Reset();
             }
-            catch (HubException ex)
+            catch (HubException caught)
             {
+                var failedWith = connectedWith ?? identities.Current;
+                var ex = ExpiredCertificate.Classify(caught, failedWith.Certificate, clock.GetUtcNow());
                 var delay = ex.IsTransient ? transientBackoff.Next() : authenticationBackoff.Next();
                 if (ex.IsTransient)
                 {
@@ -136,7 +153,7 @@ public sealed partial class DeliveryService(
                 }
 
                 await hub.DisconnectAsync(stoppingToken);
-                await Task.Delay(delay, clock, stoppingToken);
+                await WaitBeforeRetryAsync(delay, failedWith, stoppingToken);
             }
         }
     }
@@ -179,7 +196,7 @@ public sealed partial class DeliveryService(
             }
             while (completions.Reader.TryRead(out completion));
 
-            if (fault is null && cancelled is null && !stoppingToken.IsCancellationRequested && !Paused)
+            if (fault is null && cancelled is null && !stoppingToken.IsCancellationRequested && !Paused && connectedWith is not { IsSuperseded: true })
             {
                 Settle(acknowledged);
                 Start(SendOrder.Next(outbox, maxInFlight - inFlight.Count, inFlight));
@@ -251,12 +268,54 @@ public sealed partial class DeliveryService(
         }
     }
 
+    /// <summary>
+    /// Waits <paramref name="delay"/> before connecting again, or less when a rotation replaces the identity that failed:
+    /// a renewed certificate is tried at once, not after the slow backoff an expired one earned.
+    /// </summary>
+    async Task WaitBeforeRetryAsync(TimeSpan delay, CurrentIdentity failedWith, CancellationToken stoppingToken)
+    {
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, failedWith.Superseded);
+        try
+        {
+            await Task.Delay(delay, clock, either.Token);
+        }
+        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+        {
+            transientBackoff.Reset();
+            authenticationBackoff.Reset();
+        }
+    }
+
+    /// <summary>
+    /// Waits for a new reading; a rotation of the identity ends the wait too, so that an idle connection moves to the
+    /// new certificate at once rather than at the next reading.
+    /// </summary>
+    async Task WaitForReadingsAsync(CancellationToken stoppingToken)
+    {
+        if (connectedWith is not { } connected || !hub.IsConnected)
+        {
+            await sampled.WaitAsync(stoppingToken);
+            return;
+        }
+
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, connected.Superseded);
+        try
+        {
+            await sampled.WaitAsync(either.Token);
+        }
+        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+        {
+            // The identity was rotated: the loop reconnects with the new one now.
+        }
+    }
+
     /// <summary>A Pi without a real-time clock boots in the past: wait for time sync instead of failing TLS.</summary>
     async Task WaitForValidClockAsync(CancellationToken stoppingToken)
     {
-        while (CertificateValidity.Check(identity.Certificate, clock.GetUtcNow()) == ValidityState.NotYetValid)
+        X509Certificate2 certificate;
+        while (CertificateValidity.Check(certificate = identities.Current.Identity.Certificate, clock.GetUtcNow()) == ValidityState.NotYetValid)
         {
-            LogClockBehind(logger, CertificateValidity.Describe(identity.Certificate, ValidityState.NotYetValid, clock.GetUtcNow(), "Device__CertificatePath"), ClockRecheck);
+            LogClockBehind(logger, CertificateValidity.Describe(certificate, ValidityState.NotYetValid, clock.GetUtcNow(), "Device__CertificatePath"), ClockRecheck);
             await Task.Delay(ClockRecheck, clock, stoppingToken);
         }
     }
@@ -272,6 +331,9 @@ public sealed partial class DeliveryService(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Code}: {Reason} {Pending} readings kept; retrying in {DelaySeconds:0.0} s")]
     private static partial void LogPersistentFailure(ILogger logger, HubErrorCode code, string reason, int pending, double delaySeconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Reconnecting to present the renewed certificate (SHA-256 {Thumbprint}) instead of {Previous}")]
+    private static partial void LogSwitchingIdentity(ILogger logger, string previous, string thumbprint);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Problem} Checking again in {Delay}")]
     private static partial void LogClockBehind(ILogger logger, string problem, TimeSpan delay);

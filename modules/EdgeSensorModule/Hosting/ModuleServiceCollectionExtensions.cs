@@ -9,8 +9,8 @@ using EdgeSensorModule.Provisioning;
 using EdgeSensorModule.Sensors;
 using EdgeSensorModule.Sampling;
 using EdgeSensorModule.Delivery;
+using EdgeSensorModule.Identity;
 using EdgeSensorModule.Twin;
-using IotHub.Certificates;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -70,33 +70,42 @@ public static class ModuleServiceCollectionExtensions
         services.Configure<HostOptions>(host => host.ShutdownTimeout = TelemetryOptions.ShutdownTimeoutRange.Max + TimeSpan.FromSeconds(2));
 
     static IServiceCollection AddIotHubClient(this IServiceCollection services) => services
-        .AddSingleton(provider => DeviceIdentity.Load(Device(provider), provider.GetRequiredService<TimeProvider>().GetUtcNow(),
+        .AddSingleton(provider => ClientIdentitySource.Load(Device(provider), provider.GetRequiredService<TimeProvider>().GetUtcNow(),
             provisioned: provider.GetRequiredService<IOptions<ProvisioningOptions>>().Value.IsEnabled))
+        .AddSingleton<IClientIdentitySource>(provider => provider.GetRequiredService<ClientIdentitySource>())
         .AddSingleton(provider => ServerTrust.Load(Device(provider)))
         .AddSingleton(provider => new ProxySetting(HttpProxy.Load(Device(provider))))
         .AddSingleton(provider => new CurrentHub(Device(provider)))
         .AddSingleton(provider => provider.ProvisionedOr(device => HubClient(provider, device)))
         .AddSingleton(provider => provider.GetRequiredService<IHubClient>() as ICloudChannel
             ?? new OneWayChannel(Device(provider).Transport, provider.GetRequiredService<ILogger<OneWayChannel>>()))
-        .OpenAtStartup<ClientIdentity>()
+        .OpenAtStartup<IClientIdentitySource>()
         .OpenAtStartup<ServerTrust>()
-        .OpenAtStartup<ProxySetting>();
+        .OpenAtStartup<ProxySetting>()
+        .AddCertificateRotation();
 
     /// <summary>The one place that knows the transports: delivery drives whichever <see cref="IHubClient"/> this returns.</summary>
+    /// <remarks>Each client reads the identity from <see cref="IClientIdentitySource"/> at every connect, so a rotation reaches them all.</remarks>
     /// <param name="provider">The services.</param>
     /// <param name="device">The settings, or a copy with the hub and device id DPS assigned.</param>
     static IHubClient HubClient(IServiceProvider provider, DeviceOptions device)
     {
-        var identity = provider.GetRequiredService<ClientIdentity>();
+        var identities = provider.GetRequiredService<IClientIdentitySource>();
         var trust = provider.GetRequiredService<ServerTrust>().Anchors;
         return device.Transport switch
         {
             HubTransportKind.Mqtt or HubTransportKind.MqttWebSocket => new MqttHubClient(
-                device, identity, trust, provider.GetRequiredService<ILogger<MqttHubClient>>(), provider.GetRequiredService<ProxySetting>().Proxy),
-            HubTransportKind.Amqp => new AmqpHubClient(device, identity, trust, provider.GetRequiredService<ILogger<AmqpHubClient>>()),
+                device, identities, trust, provider.GetRequiredService<ILogger<MqttHubClient>>(), provider.GetRequiredService<ProxySetting>().Proxy),
+            HubTransportKind.Amqp => new AmqpHubClient(device, identities, trust, provider.GetRequiredService<ILogger<AmqpHubClient>>()),
             _ => throw new InvalidOperationException($"Device__Transport {device.Transport} passed validation but has no client."),
         };
     }
+
+    /// <summary>Watches the identity's files for a renewal and reports the certificate's expiry (<see cref="CertificateRotationService"/>).</summary>
+    static IServiceCollection AddCertificateRotation(this IServiceCollection services) => services
+        .AddSingleton(provider => new ExpiryWarnings(
+            Device(provider).CertificateExpiryWarning, provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<ExpiryWarnings>>()))
+        .AddHostedService<CertificateRotationService>();
 
     static DeviceOptions Device(IServiceProvider provider) => provider.GetRequiredService<IOptions<DeviceOptions>>().Value;
 }

@@ -24,6 +24,9 @@ public enum HubErrorCode
     /// <summary>The hub refused the device (CONNACK 2, 4 or 5).</summary>
     NotAuthorized,
 
+    /// <summary>The hub refused the device's certificate because it has expired (TLS alert 45, or a refusal after NotAfter).</summary>
+    ClientCertificateExpired,
+
     /// <summary>The hub refused a message (too large, malformed).</summary>
     MessageRejected,
 

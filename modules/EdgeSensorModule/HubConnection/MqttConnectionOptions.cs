@@ -2,7 +2,7 @@ using System.Security.Cryptography.X509Certificates;
 using EdgeSensorModule.Configuration;
 using EdgeSensorModule.HubConnection.Proxy;
 using EdgeSensorModule.HubConnection.WebSockets;
-using IotHub.Certificates;
+using EdgeSensorModule.Identity;
 using IotHub.Protocol;
 using MQTTnet;
 using MQTTnet.Channel;
@@ -19,13 +19,13 @@ internal static class MqttConnectionOptions
 {
     /// <summary>The client options and a description of the endpoint for messages.</summary>
     public static (MqttClientOptions Options, string Endpoint) Create(
-        DeviceOptions device, ClientIdentity identity, X509Certificate2Collection? trustBundle, HttpProxy? proxy, string productInfo)
+        DeviceOptions device, IClientIdentitySource identities, X509Certificate2Collection? trustBundle, HttpProxy? proxy, string productInfo)
     {
         ArgumentNullException.ThrowIfNull(device);
         var host = device.ConnectHostName;
         var webSocket = device.Transport == HubTransportKind.MqttWebSocket;
         var port = device.Port ?? (webSocket ? WebSocketEndpoint.Port : MqttConnectionIdentity.MqttTlsPort);
-        var tls = new TlsConnector(host, identity, trustBundle, "Device__TrustBundlePath")
+        var tls = new TlsConnector(host, identities, trustBundle, "Device__TrustBundlePath")
         {
             Dialer = proxy is null ? DirectDialer.Instance : new ProxyTunnel(proxy),
         };

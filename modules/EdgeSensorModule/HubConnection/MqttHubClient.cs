@@ -3,6 +3,7 @@ using System.Reflection;
 using System.Security.Cryptography.X509Certificates;
 using EdgeSensorModule.Configuration;
 using EdgeSensorModule.HubConnection.Proxy;
+using EdgeSensorModule.Identity;
 using IotHub.Certificates;
 using IotHub.Protocol;
 using Microsoft.Extensions.Logging;
@@ -30,13 +31,13 @@ public sealed partial class MqttHubClient : IHubClient
     readonly string endpoint;
     volatile bool closing;
 
-    /// <summary>Creates the client; it does not connect yet.</summary>
-    public MqttHubClient(DeviceOptions device, ClientIdentity identity, X509Certificate2Collection? trustBundle, ILogger<MqttHubClient> logger, HttpProxy? proxy = null)
+    /// <summary>Creates the client; it does not connect yet. Each connect presents the identity <paramref name="identities"/> holds then.</summary>
+    public MqttHubClient(DeviceOptions device, IClientIdentitySource identities, X509Certificate2Collection? trustBundle, ILogger<MqttHubClient> logger, HttpProxy? proxy = null)
     {
         ArgumentNullException.ThrowIfNull(device);
         this.device = device;
         this.logger = logger;
-        (options, endpoint) = MqttConnectionOptions.Create(device, identity, trustBundle, proxy, ProductInfo);
+        (options, endpoint) = MqttConnectionOptions.Create(device, identities, trustBundle, proxy, ProductInfo);
         client = new MqttClientFactory().CreateMqttClient();
         client.DisconnectedAsync += OnDisconnectedAsync;
         AttachInbound();

@@ -14,6 +14,9 @@ internal readonly record struct TlsAlert(int Code)
     const int OpenSslLibrarySsl = 20;
     const int ReceivedAlertReason = 1000;
 
+    /// <summary>certificate_expired: the server judged the client's certificate past its NotAfter.</summary>
+    public const int CertificateExpired = 45;
+
     /// <summary>
     /// True for the alerts a server sends when it does not accept the client's certificate: bad, unsupported, revoked,
     /// expired or unknown certificate, unknown CA, access denied, certificate required.

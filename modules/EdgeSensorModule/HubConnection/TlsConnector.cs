@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Security;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
+using EdgeSensorModule.Identity;
 using IotHub.Certificates;
 using MQTTnet.Channel;
 
@@ -13,15 +14,29 @@ namespace EdgeSensorModule.HubConnection;
 /// <see cref="SslStreamCertificateContext"/> built from the identity's own chain makes it send the intermediates the
 /// hub needs to chain the device to its verified CA. Failures become <see cref="HubException"/>s that say what to fix;
 /// the stream it returns (<see cref="InboundGuardStream"/>) reports what the server does after the handshake the same way.
+/// The identity is read from <paramref name="identities"/> at each connect, so a rotated certificate is used from the
+/// next connection on.
 /// </summary>
 internal sealed class TlsConnector(
     string targetHost,
-    ClientIdentity identity,
+    IClientIdentitySource identities,
     X509Certificate2Collection? trustBundle,
     string trustBundleSetting) : IMqttClientStreamProvider
 {
-    readonly SslStreamCertificateContext clientCertificate =
-        SslStreamCertificateContext.Create(identity.Certificate, identity.Chain, offline: true);
+    (CurrentIdentity Identity, SslStreamCertificateContext Context)? clientCertificate;
+
+    /// <summary>The certificate context of the identity in use, built once per identity.</summary>
+    SslStreamCertificateContext ClientCertificate()
+    {
+        var current = identities.Current;
+        if (clientCertificate is not { } cached || !ReferenceEquals(cached.Identity, current))
+        {
+            cached = (current, SslStreamCertificateContext.Create(current.Identity.Certificate, current.Identity.Chain, offline: true));
+            clientCertificate = cached;
+        }
+
+        return cached.Context;
+    }
 
     /// <summary>The TCP connection's dialer: direct, or a tunnel through an HTTP proxy.</summary>
     public ITcpDialer Dialer { get; init; } = DirectDialer.Instance;
@@ -53,7 +68,7 @@ internal sealed class TlsConnector(
             {
                 TargetHost = targetHost,
                 EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
-                ClientCertificateContext = clientCertificate,
+                ClientCertificateContext = ClientCertificate(),
                 CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
             }, cancellationToken);
             return tls;
@@ -106,6 +121,9 @@ internal sealed class TlsConnector(
 
         return TlsAlert.Find(ex) switch
         {
+            { Code: TlsAlert.CertificateExpired } alert => new HubException(HubErrorCode.ClientCertificateExpired,
+                $"The server at {endpoint} refused this device's certificate as expired ({alert}): renew it (same CN) and write it over Device__CertificatePath; "
+                + "the module switches to it without a restart.", ex),
             { RejectsCertificate: true } alert => ClientCertificateRejected(endpoint, alert.ToString(), ex),
             { } alert => new HubException(HubErrorCode.ConnectionLost, $"The server at {endpoint} ended the TLS handshake with {alert}.", ex),
             null => new HubException(HubErrorCode.ConnectionLost, $"The TLS handshake with {endpoint} failed: {Innermost(ex).Message}", ex),

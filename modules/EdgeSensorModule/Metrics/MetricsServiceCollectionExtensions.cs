@@ -4,7 +4,7 @@ using EdgeSensorModule.Hosting;
 using EdgeSensorModule.HubConnection;
 using EdgeSensorModule.Outbox;
 using EdgeSensorModule.Sensors;
-using IotHub.Certificates;
+using EdgeSensorModule.Identity;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -38,7 +38,7 @@ public static class MetricsServiceCollectionExtensions
             provider.GetRequiredService<ModuleMetrics>(),
             provider.GetRequiredService<IOutbox>(),
             provider.GetRequiredService<IHubClient>(),
-            provider.GetRequiredService<ClientIdentity>().Certificate,
+            provider.GetRequiredService<IClientIdentitySource>(),
             Path.GetFullPath(provider.GetRequiredService<IOptions<OutboxOptions>>().Value.Path, provider.GetRequiredService<IHostEnvironment>().ContentRootPath),
             provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton<MetricsEndpoint>();

@@ -1,3 +1,4 @@
+using EdgeSensorModule.Identity;
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Security.Cryptography.X509Certificates;
@@ -28,7 +29,7 @@ public interface IDpsChannel : IAsyncDisposable
 /// DPS over MQTT 3.1.1/TLS with the device certificate (chain sent, <see cref="TlsConnector"/>): client id = registration
 /// id, username <c>{idScope}/registrations/{id}/api-version=...</c>, clean session, subscribed to the answers.
 /// </summary>
-internal sealed class MqttDpsChannel(string host, int port, string idScope, ClientIdentity identity, X509Certificate2Collection? trust, TimeSpan timeout) : IDpsChannel
+internal sealed class MqttDpsChannel(string host, int port, string idScope, IClientIdentitySource identities, X509Certificate2Collection? trust, TimeSpan timeout) : IDpsChannel
 {
     readonly IMqttClient client = new MqttClientFactory().CreateMqttClient();
     readonly ConcurrentDictionary<string, TaskCompletionSource<DpsResponse>> waiting = new(StringComparer.Ordinal);
@@ -101,10 +102,10 @@ internal sealed class MqttDpsChannel(string host, int port, string idScope, Clie
         client.ApplicationMessageReceivedAsync += OnAnswerAsync;
         var options = new MqttClientOptionsBuilder()
             .WithTcpServer(host, port)
-            .WithStreamProvider(new TlsConnector(host, identity, trust, "Provisioning__TrustBundlePath"))
+            .WithStreamProvider(new TlsConnector(host, identities, trust, "Provisioning__TrustBundlePath"))
             .WithProtocolVersion(MqttProtocolVersion.V311)
-            .WithClientId(identity.CommonName)
-            .WithCredentials(DpsTopics.Username(idScope, identity.CommonName, MqttHubClient.ProductInfo))
+            .WithClientId(identities.Current.Identity.CommonName)
+            .WithCredentials(DpsTopics.Username(idScope, identities.Current.Identity.CommonName, MqttHubClient.ProductInfo))
             .WithCleanSession(true)
             .WithTimeout(timeout)
             .Build();
@@ -112,7 +113,7 @@ internal sealed class MqttDpsChannel(string host, int port, string idScope, Clie
         if (result.ResultCode != MqttClientConnectResultCode.Success)
         {
             throw new DpsException(DpsFailure.Unauthorized,
-                $"DPS at {Endpoint} refused the connection of '{identity.CommonName}' (CONNACK {result.ResultCode}): check Provisioning__IdScope and that the certificate's CN is its registration id.");
+                $"DPS at {Endpoint} refused the connection of '{identities.Current.Identity.CommonName}' (CONNACK {result.ResultCode}): check Provisioning__IdScope and that the certificate's CN is its registration id.");
         }
 
         await client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(DpsTopics.ResponseFilter, MqttQualityOfServiceLevel.AtLeastOnce).Build(), cancellationToken);

@@ -1,3 +1,4 @@
+using EdgeSensorModule.Identity;
 using EdgeSensorModule.Configuration;
 using EdgeSensorModule.HubConnection;
 using IotHub.Certificates;
@@ -24,13 +25,13 @@ public static class ProvisioningServiceCollectionExtensions
             return connect(device);
         }
 
-        var identity = provider.GetRequiredService<ClientIdentity>();
+        var identities = provider.GetRequiredService<IClientIdentitySource>();
         var trust = string.IsNullOrWhiteSpace(provisioning.TrustBundlePath) ? null : TrustBundle.Load(provisioning.TrustBundlePath, "Provisioning__TrustBundlePath");
         var clock = provider.GetRequiredService<TimeProvider>();
         var endpoint = $"{provisioning.GlobalEndpoint}:{provisioning.ResolvedPort}";
         var registrar = new DpsRegistrar(
-            () => new MqttDpsChannel(provisioning.GlobalEndpoint, provisioning.ResolvedPort, provisioning.IdScope!, identity, trust, device.ConnectTimeout),
-            provisioning.IdScope!, identity.CommonName, endpoint, clock, provider.GetRequiredService<ILogger<DpsRegistrar>>());
+            () => new MqttDpsChannel(provisioning.GlobalEndpoint, provisioning.ResolvedPort, provisioning.IdScope!, identities, trust, device.ConnectTimeout),
+            provisioning.IdScope!, identities.Current.Identity.CommonName, endpoint, clock, provider.GetRequiredService<ILogger<DpsRegistrar>>());
         var cache = new AssignmentCache(provider.GetRequiredService<IOptions<OutboxOptions>>().Value.Path, provider.GetRequiredService<ILogger<AssignmentCache>>());
         return new ProvisionedHubClient(device, provisioning, registrar, cache, provider.GetRequiredService<CurrentHub>(), connect, clock,
             provider.GetRequiredService<ILogger<ProvisionedHubClient>>());

@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using EdgeSensorModule.Configuration;
 using EdgeSensorModule.Delivery;
+using EdgeSensorModule.Identity;
 using EdgeSensorModule.Outbox;
 using EdgeSensorModule.Sensors;
 using EdgeSensorModule.Sensors.Resilience;
@@ -23,7 +24,7 @@ public sealed class StatusReport(
     IOptions<SensorOptions> sensorOptions,
     IOutbox outbox,
     DeliveryProgress delivery,
-    ClientIdentity identity,
+    IClientIdentitySource identities,
     LiveSettings live,
     TimeProvider clock)
 {
@@ -64,12 +65,7 @@ public sealed class StatusReport(
                 ["lastMessageId"] = lastMessageId,
                 ["lastAcknowledgedAt"] = lastAcknowledgedAt,
             },
-            [ReportedPropertyNames.Certificate] = new JsonObject
-            {
-                ["subject"] = identity.Certificate.Subject,
-                ["thumbprint"] = identity.Certificate.Thumbprint,
-                ["notAfter"] = new DateTimeOffset(identity.Certificate.NotAfter.ToUniversalTime()),
-            },
+            [ReportedPropertyNames.Certificate] = Certificate(identities.Current.Certificate),
             [ReportedPropertyNames.StartedAt] = startedAt,
             [ReportedPropertyNames.EffectiveConfig] = new JsonObject
             {
@@ -79,4 +75,12 @@ public sealed class StatusReport(
             },
         };
     }
+
+    /// <summary>The certificate in use (it follows a rotation); the thumbprint is SHA-1, as the portal shows it.</summary>
+    static JsonObject Certificate(CertificateSummary certificate) => new()
+    {
+        ["subject"] = certificate.Subject,
+        ["thumbprint"] = certificate.Sha1Thumbprint,
+        ["notAfter"] = certificate.NotAfter,
+    };
 }

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using HubSimulator.Cloud;
+using HubSimulator.Dashboard;
 using HubSimulator.Provisioning;
 using HubSimulator.Registry;
 using HubSimulator.Messages;
@@ -41,6 +42,10 @@ public static class AdminEndpoints
         }));
         app.MapEnrollments();
         app.MapGet("/devices/{id}/messages", (string id, MessageStore telemetry) => telemetry.For(id));
+        app.MapGet("/devices/{id}/connection", (string id, DeviceRegistry registry, DeviceConnections connections) =>
+            Known(registry, id) ?? (connections.Find(id) is { } connection
+                ? Results.Ok(connection)
+                : Results.NotFound(new ErrorResponse($"Device '{id}' is not connected."))));
         app.MapGet("/messages", (MessageStore telemetry) => telemetry.For(null));
 
         app.MapGet("/devices/{id}/twin", (string id, DeviceRegistry registry, TwinStore twins) =>

@@ -131,6 +131,7 @@ public sealed partial class HubServer(
         else
         {
             chains.Accepted(e.ClientCertificate!, sent);
+            connections.Authenticated(e.ClientId, e.ClientCertificate!);
             LogAuthenticated(logger, e.ClientId, decision.Reason);
         }
 

@@ -7,7 +7,7 @@ namespace HubSimulator.Cli;
 
 /// <summary>
 /// The certificate tool: root and intermediate CAs, device certificates (PEM, full-chain PEM, PFX), self-signed
-/// devices, proof-of-possession certificates, and inspection. Files are named from <c>--out</c>:
+/// devices, proof-of-possession certificates, renewal, and inspection. Files are named from <c>--out</c>:
 /// <c>{out}.pem</c>, <c>{out}.key.pem</c>, <c>{out}-full-chain.pem</c>, <c>{out}.pfx</c>.
 /// </summary>
 public static class CertCommands
@@ -24,6 +24,7 @@ public static class CertCommands
         cert.Subcommands.Add(Device());
         cert.Subcommands.Add(SelfSigned());
         cert.Subcommands.Add(Verification());
+        cert.Subcommands.Add(Renew());
         cert.Subcommands.Add(Inspect());
         return cert;
     }
@@ -109,6 +110,20 @@ public static class CertCommands
         return command;
     }
 
+    static Command Renew()
+    {
+        var device = CliOptions.Required("--device", "The device's file prefix: reads {prefix}.pem and {prefix}.key.pem, and replaces its files with the renewed ones.", "PREFIX");
+        var issuer = CliOptions.Text("--issuer", "The CA that issued it (file prefix, as for cert device); omit for a self-signed certificate.", "PREFIX");
+        var days = CliOptions.OptionalPositive("--days", $"Validity of the renewal in days, from now (default {CertificateSpec.DefaultLeaf.Validity.TotalDays:0}).");
+        var newKey = CliOptions.Flag("--new-key", "Make a new key of the same type instead of keeping the current one.");
+        var password = Password();
+        var command = Verb("renew", "Renew a device certificate: same CN, new validity, same key (or --new-key). Each file is written beside the old one and renamed over it, so a module watching them never reads half a file.",
+            [device, issuer, days, newKey, password]);
+        command.SetAction(parse => CertificateRenewal.Run(
+            parse.GetRequiredValue(device), parse.GetValue(issuer), parse.GetValue(days), parse.GetValue(newKey), parse.GetRequiredValue(password), Output(parse)));
+        return command;
+    }
+
     static Command Inspect()
     {
         var file = new Argument<string?>("FILE") { Description = "The PEM certificate (or chain) to inspect.", Arity = ArgumentArity.ZeroOrOne };
@@ -163,6 +178,7 @@ public static class CertCommands
             output.WriteLine($"subject     {certificate.Subject}");
             output.WriteLine($"issuer      {certificate.Issuer}");
             output.WriteLine($"valid       {certificate.NotBefore.ToUniversalTime():u} to {certificate.NotAfter.ToUniversalTime():u} ({CertificateValidity.Check(certificate, DateTimeOffset.UtcNow)})");
+            output.WriteLine($"days left   {DaysLeft(CertificateSummary.Of(certificate), DateTimeOffset.UtcNow)}");
             output.WriteLine($"CA          {(certificate.Extensions.OfType<X509BasicConstraintsExtension>().FirstOrDefault()?.CertificateAuthority == true ? "yes" : "no")}");
             output.WriteLine($"key         {certificate.PublicKey.Oid.FriendlyName}");
             output.WriteLine($"SHA-1       {certificate.GetCertHashString(HashAlgorithmName.SHA1)}");
@@ -183,7 +199,15 @@ public static class CertCommands
         return result.IsTrusted ? ExitCodes.Ok : ExitCodes.Failed;
     }
 
-    static X509Certificate2Collection Load(string path)
+    /// <summary>"42", or "none: expired 3 days ago".</summary>
+    internal static string DaysLeft(CertificateSummary certificate, DateTimeOffset now)
+    {
+        var days = certificate.DaysLeft(now);
+        return days >= 0 ? days.ToString(System.Globalization.CultureInfo.InvariantCulture) : $"none: expired {-days} days ago";
+    }
+
+    /// <summary>The PEM certificates in <paramref name="path"/>; a usage error when there are none.</summary>
+    internal static X509Certificate2Collection Load(string path)
     {
         if (!File.Exists(path))
         {
@@ -195,7 +219,7 @@ public static class CertCommands
         return collection.Count > 0 ? collection : throw new UsageException($"'{path}' holds no PEM certificate.");
     }
 
-    static X509Certificate2 LoadIssuer(string prefix, string option)
+    internal static X509Certificate2 LoadIssuer(string prefix, string option)
     {
         var (certificate, key) = (PkiLayout.Certificate(prefix), PkiLayout.Key(prefix));
         if (!File.Exists(certificate) || !File.Exists(key))
@@ -207,7 +231,7 @@ public static class CertCommands
     }
 
     /// <summary>What a device must send besides itself: the issuer when it is not a root, and its own chain file's CAs.</summary>
-    static IEnumerable<X509Certificate2> IssuerChain(X509Certificate2 issuer, string prefix)
+    internal static IEnumerable<X509Certificate2> IssuerChain(X509Certificate2 issuer, string prefix)
     {
         var issuerChain = File.Exists(PkiLayout.FullChain(prefix)) ? Load(PkiLayout.FullChain(prefix)) : [];
         IEnumerable<X509Certificate2> all = issuerChain.Count > 0 ? issuerChain : [issuer];

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using IotHub.Protocol;
 using MQTTnet.Server;
 
@@ -7,7 +9,8 @@ namespace HubSimulator.Dashboard;
 /// <summary>A device's open connection as the dashboard shows it.</summary>
 /// <param name="Since">When it connected.</param>
 /// <param name="ModelId">The IoT Plug and Play model id from the MQTT username (<c>model-id=</c>), or null.</param>
-public sealed record DeviceConnection(DateTimeOffset Since, string? ModelId);
+/// <param name="Thumbprint">SHA-256 thumbprint of the certificate the device authenticated with (a rotation shows here).</param>
+public sealed record DeviceConnection(DateTimeOffset Since, string? ModelId, string? Thumbprint);
 
 /// <summary>
 /// Which devices are connected now and with which model id, from the MQTT server's connect and disconnect events.
@@ -18,6 +21,7 @@ public sealed class DeviceConnections(TimeProvider clock)
     const string ModelIdParameter = "model-id";
 
     readonly ConcurrentDictionary<string, DeviceConnection> open = new(StringComparer.Ordinal);
+    readonly ConcurrentDictionary<string, string> authenticated = new(StringComparer.Ordinal);
 
     /// <summary>Raised after a device connects or disconnects.</summary>
     public event Action? Changed;
@@ -28,7 +32,7 @@ public sealed class DeviceConnections(TimeProvider clock)
         ArgumentNullException.ThrowIfNull(server);
         server.ClientConnectedAsync += e =>
         {
-            Opened(e.ClientId, ModelId(e.UserName));
+            Opened(e.ClientId, ModelId(e.UserName), authenticated.TryRemove(e.ClientId, out var thumbprint) ? thumbprint : null);
             return Task.CompletedTask;
         };
         server.ClientDisconnectedAsync += e =>
@@ -42,10 +46,17 @@ public sealed class DeviceConnections(TimeProvider clock)
         };
     }
 
-    /// <summary>A device connected (any transport).</summary>
-    public void Opened(string deviceId, string? modelId)
+    /// <summary>The certificate a device's CONNECT was accepted with; its connection, opened next, carries the thumbprint.</summary>
+    public void Authenticated(string clientId, X509Certificate2 certificate)
     {
-        open[deviceId] = new DeviceConnection(clock.GetUtcNow(), modelId);
+        ArgumentNullException.ThrowIfNull(certificate);
+        authenticated[clientId] = certificate.GetCertHashString(HashAlgorithmName.SHA256);
+    }
+
+    /// <summary>A device connected (any transport), with the thumbprint of the certificate it authenticated with when known.</summary>
+    public void Opened(string deviceId, string? modelId, string? thumbprint)
+    {
+        open[deviceId] = new DeviceConnection(clock.GetUtcNow(), modelId, thumbprint);
         Changed?.Invoke();
     }
 

@@ -71,6 +71,43 @@ public static class CertificateFactory
         return request.CreateSelfSigned(spec.Start, spec.Start + spec.Validity);
     }
 
+    /// <summary>
+    /// A renewal of the device certificate <paramref name="current"/>: same CN, a new validity from <paramref name="spec"/>,
+    /// its key kept (<paramref name="newKey"/> false, the certificate must carry it) or a new one of the same type. Signed
+    /// by <paramref name="issuer"/>, or self-signed when it is null (then the hub needs the new thumbprint registered).
+    /// </summary>
+    public static X509Certificate2 RenewDevice(X509Certificate2 current, X509Certificate2? issuer, CertificateSpec spec, bool newKey)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        ArgumentNullException.ThrowIfNull(spec);
+        var commonName = current.GetNameInfo(X509NameType.SimpleName, forIssuer: false);
+        using var key = newKey ? NewKey(KeyTypeOf(current)) : KeyOf(current);
+        void Extend(CertificateRequest request) => AddLeafExtensions(request, Oids.ClientAuthentication);
+        if (issuer is not null)
+        {
+            return Issue(issuer, commonName, spec, Extend, key);
+        }
+
+        var request = NewRequest(commonName, key);
+        Extend(request);
+        return request.CreateSelfSigned(spec.Start, spec.Start + spec.Validity);
+    }
+
+    static AsymmetricAlgorithm KeyOf(X509Certificate2 certificate) =>
+        (AsymmetricAlgorithm?)certificate.GetRSAPrivateKey() ?? certificate.GetECDsaPrivateKey()
+        ?? throw new CertificateException($"The certificate '{certificate.Subject}' has no private key here; give its key file to keep the key, or ask for a new key.");
+
+    static KeyType KeyTypeOf(X509Certificate2 certificate) =>
+        certificate.GetECDsaPublicKey() is { } ecdsa ? Dispose(ecdsa, KeyType.EcdsaP256)
+        : certificate.GetRSAPublicKey() is { } rsa ? Dispose(rsa, rsa.KeySize >= 4096 ? KeyType.Rsa4096 : KeyType.Rsa2048)
+        : throw new CertificateException($"The certificate '{certificate.Subject}' uses an unsupported key type; use RSA or ECDSA.");
+
+    static KeyType Dispose(IDisposable key, KeyType type)
+    {
+        key.Dispose();
+        return type;
+    }
+
     /// <summary>A TLS server certificate for the given DNS names and IP addresses.</summary>
     public static X509Certificate2 CreateServer(
         X509Certificate2 issuer, string commonName, IEnumerable<string> dnsNames, IEnumerable<IPAddress> addresses, CertificateSpec? spec = null)
@@ -101,13 +138,19 @@ public static class CertificateFactory
 
     static X509Certificate2 Issue(X509Certificate2 issuer, string commonName, CertificateSpec spec, Action<CertificateRequest> extend)
     {
+        ArgumentNullException.ThrowIfNull(spec);
+        using var key = NewKey(spec.KeyType);
+        return Issue(issuer, commonName, spec, extend, key);
+    }
+
+    static X509Certificate2 Issue(X509Certificate2 issuer, string commonName, CertificateSpec spec, Action<CertificateRequest> extend, AsymmetricAlgorithm key)
+    {
         ArgumentNullException.ThrowIfNull(issuer);
         if (!issuer.HasPrivateKey)
         {
             throw new CertificateException($"The issuer '{issuer.Subject}' has no private key here; load the CA with its key to sign certificates.");
         }
 
-        using var key = NewKey(spec.KeyType);
         var request = NewRequest(commonName, key);
         extend(request);
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, critical: false));

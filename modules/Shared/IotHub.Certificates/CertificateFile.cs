@@ -12,7 +12,7 @@ internal static class CertificateFile
     {
         try
         {
-            var declared = new FileInfo(Require(path, setting)).Length;
+            var declared = Target(new FileInfo(Require(path, setting))).Length;
             if (declared > MaxBytes)
             {
                 throw TooLarge(path, setting, declared);
@@ -58,6 +58,13 @@ internal static class CertificateFile
 
         return buffer[..length];
     }
+
+    /// <summary>
+    /// The file a path names after following its symbolic links (a Kubernetes secret mounts <c>tls.crt</c> as a link
+    /// into <c>..data</c>): a link's own length is that of the path it holds, not of the certificate.
+    /// </summary>
+    static FileInfo Target(FileInfo file) =>
+        file.LinkTarget is not null && file.ResolveLinkTarget(returnFinalTarget: true) is FileInfo target ? target : file;
 
     static string Require(string path, string setting)
     {

@@ -22,6 +22,12 @@ public static class ClientIdentityLoader
     {
         ArgumentNullException.ThrowIfNull(names);
         var bytes = CertificateFile.ReadAllBytes(certificatePath, names.Certificate);
+        if (bytes.Length == 0)
+        {
+            // Not "a PFX": an empty file is one being written, or truncated by a failed copy.
+            throw new CertificateException($"{names.Certificate}: '{certificatePath}' is empty; write the device certificate (PFX or PEM) to it.");
+        }
+
         var identity = CertificateFile.IsPem(bytes)
             ? LoadPem(certificatePath, Encoding.UTF8.GetString(bytes), password, privateKeyPath, names)
             : LoadPfx(certificatePath, bytes, password, privateKeyPath, names);

@@ -13,6 +13,7 @@ public class DurationTests
     [InlineData("5s", 5_000)]
     [InlineData("2m", 120_000)]
     [InlineData("1h", 3_600_000)]
+    [InlineData("30d", 2_592_000_000)]
     [InlineData(" 10 s ", 10_000)]
     [InlineData("00:00:05", 5_000)]
     [InlineData("00:00:00.010", 10)]
@@ -41,7 +42,8 @@ public class DurationTests
     [InlineData(5_000, "5s")]
     [InlineData(1_177_000, "1177s")]
     [InlineData(120_000, "2m")]
-    [InlineData(86_400_000, "24h")]
+    [InlineData(86_400_000, "1d")]
+    [InlineData(3_600_000 * 36L, "36h")]
     public void Format_Duration_GivesTheShortestExactForm(long milliseconds, string expected) =>
         Assert.Equal(expected, Duration.Format(TimeSpan.FromMilliseconds(milliseconds)));
 }

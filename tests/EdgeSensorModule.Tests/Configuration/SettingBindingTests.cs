@@ -75,7 +75,7 @@ public class SettingBindingTests
     [InlineData("Sensor:ReadTimeout", "10ms to 1m")]
     [InlineData("Sensor:RetryDelay", "0s to 10s")]
     [InlineData("Sensor:ReconnectDelayMax", "1s to 1h")]
-    [InlineData("Telemetry:Interval", "0s to 24h")]
+    [InlineData("Telemetry:Interval", "0s to 1d")]
     [InlineData("Telemetry:ShutdownTimeout", "1s to 1m")]
     public void Bind_DurationBeyondItsRange_IsRefusedNamingTheRange(string key, string range)
     {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using EdgeSensorModule.Configuration;
 using EdgeSensorModule.HubConnection;
 using EdgeSensorModule.Delivery;
+using EdgeSensorModule.Identity;
 using EdgeSensorModule.Sampling;
 using EdgeSensorModule.Tests.Outbox;
 using IotHub.Certificates;
@@ -19,7 +20,7 @@ namespace EdgeSensorModule.Tests.Delivery;
 public sealed class DeliveryServiceShutdownTests : IDisposable
 {
     readonly OutboxFiles files = new();
-    readonly ClientIdentity identity = new(CertificateFactory.CreateSelfSignedDevice("dev1"), []);
+    readonly ClientIdentitySource identity = new(new ClientIdentity(CertificateFactory.CreateSelfSignedDevice("dev1"), []));
     readonly HeldAcknowledgements hub = new();
 
     DeliveryService Service(EdgeSensorModule.Outbox.FileOutbox outbox, TimeSpan shutdownTimeout) => new(

@@ -1,5 +1,6 @@
 using EdgeSensorModule.Configuration;
 using EdgeSensorModule.Delivery;
+using EdgeSensorModule.Identity;
 using EdgeSensorModule.Sampling;
 using EdgeSensorModule.Tests.Outbox;
 using IotHub.Certificates;
@@ -16,7 +17,7 @@ namespace EdgeSensorModule.Tests.Delivery;
 public sealed class DeliveryWindowTests : IDisposable
 {
     readonly OutboxFiles files = new();
-    readonly ClientIdentity identity = new(CertificateFactory.CreateSelfSignedDevice("dev1"), []);
+    readonly ClientIdentitySource identity = new(new ClientIdentity(CertificateFactory.CreateSelfSignedDevice("dev1"), []));
     readonly HeldAcknowledgements hub = new();
 
     [Fact]

@@ -1,5 +1,6 @@
 using EdgeSensorModule.Configuration;
 using EdgeSensorModule.HubConnection;
+using EdgeSensorModule.Identity;
 using IotHub.Certificates;
 using Microsoft.Extensions.Logging.Abstractions;
 using TestInfrastructure;
@@ -75,7 +76,7 @@ public sealed class ConnectAfterHandshakeTests : IDisposable
         var identity = ClientIdentityLoader.Load(files.Pfx, TestPki.PfxPassword, null, CertificateSettingNames.Device);
         identities.Add(identity);
         var device = new DeviceOptions { Id = deviceId, HostName = "localhost", Port = port, ConnectTimeout = connectTimeout };
-        return new MqttHubClient(device, identity, [pki.ServerCa], NullLogger<MqttHubClient>.Instance);
+        return new MqttHubClient(device, new ClientIdentitySource(identity), [pki.ServerCa], NullLogger<MqttHubClient>.Instance);
     }
 
     public void Dispose()

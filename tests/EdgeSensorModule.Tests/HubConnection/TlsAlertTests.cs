@@ -3,6 +3,7 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using EdgeSensorModule.HubConnection;
+using EdgeSensorModule.Identity;
 using IotHub.Certificates;
 using TestInfrastructure;
 
@@ -17,6 +18,7 @@ public sealed class TlsAlertTests
 {
     const byte UnknownCa = 48;
     const byte ProtocolVersion = 70;
+    const byte CertificateExpired = 45;
 
     [Fact]
     public async Task Find_ServerAnswersTheClientHelloWithAnAlert_ReadsTheAlertFromTheRuntimesErrorCode()
@@ -36,13 +38,14 @@ public sealed class TlsAlertTests
 
     [Theory]
     [InlineData(UnknownCa, HubErrorCode.ClientCertificateRejected)]
+    [InlineData(CertificateExpired, HubErrorCode.ClientCertificateExpired)]
     [InlineData(ProtocolVersion, HubErrorCode.ConnectionLost)]
     public async Task ConnectAsync_ServerAlertsDuringTheHandshake_IsClassifiedByTheAlert(byte alert, HubErrorCode expected)
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         var server = AnswerWithAlertAsync(listener, alert);
-        using var identity = new ClientIdentity(CertificateFactory.CreateSelfSignedDevice("alerted-device"), []);
+        using var identity = new ClientIdentitySource(new ClientIdentity(CertificateFactory.CreateSelfSignedDevice("alerted-device"), []));
         var connector = new TlsConnector("localhost", identity, null, "Device__TrustBundlePath");
 
         var error = await Assert.ThrowsAsync<HubException>(() => connector.ConnectAsync(listener.LocalEndpoint, CancellationToken.None));

@@ -1,3 +1,4 @@
+using EdgeSensorModule.Identity;
 using System.Text;
 using System.Text.Json.Nodes;
 using EdgeSensorModule.Configuration;
@@ -27,7 +28,7 @@ public sealed class DirectMethodsTests : IDisposable
         outbox = files.Open();
         var live = new LiveSettings(Options.Create(new AlertOptions()), Options.Create(new TelemetryOptions()));
         var status = new StatusReport(new FakeSensor(1, TimeProvider.System), new SensorHealth(), Options.Create(new SensorOptions()), outbox,
-            new DeliveryProgress(), identity, live, TimeProvider.System);
+            new DeliveryProgress(), new ClientIdentitySource(identity), live, TimeProvider.System);
         methods = new DirectMethods(new SamplingControl(), status, NullLogger<DirectMethods>.Instance);
     }
 

@@ -1,3 +1,4 @@
+using EdgeSensorModule.Identity;
 using System.Text.Json.Nodes;
 using EdgeSensorModule.Configuration;
 using EdgeSensorModule.Delivery;
@@ -74,7 +75,7 @@ public sealed class DeviceModelTests
         using var outbox = files.Open();
         using var identity = new ClientIdentity(CertificateFactory.CreateSelfSignedDevice("dev1"), []);
         var status = new StatusReport(new FakeSensor(1, TimeProvider.System), new SensorHealth(), Options.Create(new SensorOptions()), outbox,
-            new DeliveryProgress(), identity, new LiveSettings(Options.Create(new AlertOptions()), Options.Create(new TelemetryOptions())), TimeProvider.System).Build();
+            new DeliveryProgress(), new ClientIdentitySource(identity), new LiveSettings(Options.Create(new AlertOptions()), Options.Create(new TelemetryOptions())), TimeProvider.System).Build();
 
         var statusFields = Fields("dtmi:edgesensormodule:EdgeSensor:Status;1");
         Assert.Equal(Sorted(status.Select(p => p.Key)), statusFields.Keys.Order(StringComparer.Ordinal).ToArray());

@@ -1,5 +1,6 @@
 using System.Net;
 using EdgeSensorModule.Configuration;
+using EdgeSensorModule.Identity;
 using IotHub.Amqp;
 using IotHub.Certificates;
 using IotHub.Protocol;
@@ -30,7 +31,7 @@ public sealed partial class AmqpHubClient : IHubClient
     Connection? current;
 
     /// <summary>Creates the client; it does not connect yet.</summary>
-    public AmqpHubClient(DeviceOptions device, ClientIdentity identity, X509Certificate2Collection? trustBundle, ILogger<AmqpHubClient> logger)
+    public AmqpHubClient(DeviceOptions device, IClientIdentitySource identities, X509Certificate2Collection? trustBundle, ILogger<AmqpHubClient> logger)
     {
         ArgumentNullException.ThrowIfNull(device);
         this.device = device;
@@ -38,7 +39,7 @@ public sealed partial class AmqpHubClient : IHubClient
         host = device.ConnectHostName;
         port = device.Port ?? AmqpEndpoints.AmqpTlsPort;
         endpoint = $"{host}:{port}";
-        tls = new TlsConnector(host, identity, trustBundle, "Device__TrustBundlePath");
+        tls = new TlsConnector(host, identities, trustBundle, "Device__TrustBundlePath");
     }
 
     /// <inheritdoc />

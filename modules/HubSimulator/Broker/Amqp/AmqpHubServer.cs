@@ -190,7 +190,7 @@ public sealed partial class AmqpHubServer(
         }
 
         LogConnected(logger, deviceId, Remote(connection));
-        connections.Opened(deviceId, null);
+        connections.Opened(deviceId, null, null);
     }
 
     void OnConnectionClosed(AmqpConnection connection)
