@@ -3,6 +3,7 @@ using HubSimulator.Demo;
 using HubSimulator.Hosting;
 using HubSimulator.Registry;
 using HubSimulator.Messages;
+using HubSimulator.Provisioning;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -31,6 +32,13 @@ public sealed class SimulatorFixture : IAsyncLifetime
 
     public int AdminPort { get; } = FreePort.Next();
 
+    /// <summary>The DPS endpoint's port (id scope <see cref="IdScope"/>).</summary>
+    public int ProvisioningPort { get; } = FreePort.Next();
+
+    public const string IdScope = "0ne00000042";
+
+    public EnrollmentStore Enrollments => app.Services.GetRequiredService<EnrollmentStore>();
+
     /// <summary>The device port of a transport (<c>Device__Transport</c> value).</summary>
     public int PortFor(string transport) => transport == "Amqp" ? AmqpPort : MqttPort;
 
@@ -40,6 +48,8 @@ public sealed class SimulatorFixture : IAsyncLifetime
 
     public MessageStore Telemetry => app.Services.GetRequiredService<MessageStore>();
 
+    public HubSimulator.Cloud.CloudToDeviceMessages CloudToDevice => app.Services.GetRequiredService<HubSimulator.Cloud.CloudToDeviceMessages>();
+
     public async Task InitializeAsync()
     {
         app = SimulatorApp.Build([], new Dictionary<string, string?>
@@ -47,6 +57,8 @@ public sealed class SimulatorFixture : IAsyncLifetime
             ["Simulator:MqttPort"] = MqttPort.ToString(CultureInfo.InvariantCulture),
             ["Simulator:AmqpPort"] = AmqpPort.ToString(CultureInfo.InvariantCulture),
             ["Simulator:AdminPort"] = AdminPort.ToString(CultureInfo.InvariantCulture),
+            ["Simulator:ProvisioningPort"] = ProvisioningPort.ToString(CultureInfo.InvariantCulture),
+            ["Simulator:IdScope"] = IdScope,
             ["Simulator:DataFolder"] = Path.Combine(Pki.Folder, "hub"),
             ["Simulator:ServerCertificatePath"] = Pki.ServerCertificatePem,
             ["Simulator:ServerKeyPath"] = Pki.ServerKeyPem,

@@ -21,6 +21,12 @@ public sealed class TlsListener(IOptions<SimulatorOptions> simulatorOptions, Dev
     MqttServerOptions? serverOptions;
     IMqttNetLogger? mqttLogger;
 
+    /// <summary>
+    /// Which port it binds and the setting that names it: the hub's MQTT port unless changed (the DPS endpoint is a
+    /// second listener on <see cref="SimulatorOptions.ProvisioningPort"/>).
+    /// </summary>
+    public Func<SimulatorOptions, (int Port, string Setting)> Endpoint { get; init; } = settings => (settings.MqttPort, "Simulator__MqttPort");
+
     /// <summary>The server certificate's subject, once started.</summary>
     public string? Subject { get; private set; }
 
@@ -33,7 +39,8 @@ public sealed class TlsListener(IOptions<SimulatorOptions> simulatorOptions, Dev
         Subject = deviceTls.Subject;
         serverOptions = options;
         mqttLogger = logger;
-        socket = deviceTls.Listen(simulatorOptions.Value.MqttPort, "Simulator__MqttPort");
+        var (port, setting) = Endpoint(simulatorOptions.Value);
+        socket = deviceTls.Listen(port, setting);
         stop = new CancellationTokenSource();
         _ = AcceptAsync(socket, stop.Token);
         return Task.CompletedTask;

@@ -1,79 +1,93 @@
-using System.Net.Http.Headers;
+using System.CommandLine;
 using System.Net.Http.Json;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using HubSimulator.Admin;
 using HubSimulator.Registry;
 
 namespace HubSimulator.Cli;
 
-/// <summary>CLI verbs that call a running simulator's admin API (<c>--admin http://127.0.0.1:5080</c>).</summary>
+/// <summary>
+/// The verbs that drive a running simulator through its admin API, as the portal and the service SDK drive IoT Hub:
+/// <c>ca</c>, <c>device</c>, <c>messages</c>, <c>twin</c>, <c>method</c>, <c>c2d</c>.
+/// </summary>
 public static class AdminCommands
 {
-    /// <summary>Where the verbs find the admin token when <c>--token</c> is not given (the simulator's own setting).</summary>
-    const string TokenVariable = "Simulator__AdminToken";
+    /// <summary>The admin verbs.</summary>
+    public static IEnumerable<Command> Create() => [Ca(), Device(), Messages(), Twin(), Method(), CloudToDevice()];
 
-    static readonly JsonSerializerOptions Pretty = new(JsonSerializerDefaults.Web) { WriteIndented = true };
-
-    /// <summary>The verbs this class handles.</summary>
-    public static readonly IReadOnlySet<string> Verbs = new HashSet<string>(StringComparer.Ordinal) { "ca", "device", "messages", "twin", "method", "c2d" };
-
-    /// <summary>Runs one verb; returns the exit code (0 success, 1 refused by the simulator).</summary>
-    public static async Task<int> RunAsync(ArgReader args, TextWriter output, TextWriter error)
+    static Command Ca()
     {
-        ArgumentNullException.ThrowIfNull(args);
-        using var http = new HttpClient { BaseAddress = new Uri(args.Get("admin", "http://127.0.0.1:5080")!), Timeout = TimeSpan.FromSeconds(100) };
-        if ((args.Get("token") ?? Environment.GetEnvironmentVariable(TokenVariable)) is { Length: > 0 } token)
-        {
-            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
-
-        var sub = args.Positional.Count > 1 ? args.Positional[1] : "";
-        using var response = (args.Positional[0], sub) switch
-        {
-            ("ca", "add") => await http.PostAsJsonAsync("/cas", new AddCaRequest(args.Require("name", "a name for the CA"), ReadFile(args, "cert"))),
-            ("ca", "code") => await http.PostAsync(new Uri($"/cas/{Esc(args.Require("name", "the CA's name"))}/verification-code", UriKind.Relative), null),
-            ("ca", "verify") => await http.PostAsJsonAsync($"/cas/{Esc(args.Require("name", "the CA's name"))}/verify", new VerifyCaRequest(ReadFile(args, "cert"))),
-            ("ca", "list") => await http.GetAsync(new Uri("/cas", UriKind.Relative)),
-            ("device", "add") => await http.PostAsJsonAsync("/devices", NewDevice(args)),
-            ("device", "list") => await http.GetAsync(new Uri("/devices", UriKind.Relative)),
-            ("messages", _) => await http.GetAsync(new Uri(args.Get("device") is { } id ? $"/devices/{Esc(id)}/messages" : "/messages", UriKind.Relative)),
-            ("twin", "get") => await http.GetAsync(new Uri($"/devices/{Device(args)}/twin", UriKind.Relative)),
-            ("twin", "desired") => await http.PatchAsync(new Uri($"/devices/{Device(args)}/twin/desired", UriKind.Relative), Json(args.Require("json", "the desired patch, e.g. '{\"interval\":10}'"))),
-            ("method", _) => await http.PostAsJsonAsync($"/devices/{Device(args)}/methods/{Esc(args.Require("name", "the method name"))}",
-                new InvokeMethodRequest(JsonNode.Parse(args.Get("payload", "null")!), args.Number("timeout", 30))),
-            ("c2d", _) => await http.PostAsJsonAsync($"/devices/{Device(args)}/messages/devicebound", new CloudToDeviceRequest(args.Require("body", "the message text"), null)),
-            _ => throw new UsageException($"Unknown verb '{string.Join(' ', args.Positional)}'; run with --help."),
-        };
-        var text = await response.Content.ReadAsStringAsync();
-        if (!response.IsSuccessStatusCode)
-        {
-            await error.WriteLineAsync($"{(int)response.StatusCode} {response.ReasonPhrase}: {text}");
-            return 1;
-        }
-
-        await output.WriteLineAsync(text.Length == 0 ? "ok" : JsonNode.Parse(text)?.ToJsonString(Pretty));
-        return 0;
+        var ca = new Command("ca", "Certificate authorities registered in the hub and their proof of possession (the portal's Certificates page).");
+        var name = CliOptions.Required("--name", "The name the CA is registered under.", "NAME");
+        var cert = CliOptions.Required("--cert", "A PEM certificate file.", "FILE");
+        ca.Subcommands.Add(AdminRequest.Create("add", "Upload a CA certificate; it starts Unverified.",
+            (p, http, c) => http.PostAsJsonAsync("/cas", new AddCaRequest(p.GetRequiredValue(name), ReadPem(p.GetRequiredValue(cert), "--cert")), c), name, cert));
+        ca.Subcommands.Add(AdminRequest.Create("code", "Get a verification code for the proof-of-possession certificate (cert verification --code).",
+            (p, http, c) => http.PostAsync(AdminRequest.Path($"/cas/{AdminRequest.Escape(p.GetRequiredValue(name))}/verification-code"), null, c), name));
+        ca.Subcommands.Add(AdminRequest.Create("verify", "Upload the proof-of-possession certificate; the CA becomes Verified when the CA's key signed it.",
+            (p, http, c) => http.PostAsJsonAsync($"/cas/{AdminRequest.Escape(p.GetRequiredValue(name))}/verify", new VerifyCaRequest(ReadPem(p.GetRequiredValue(cert), "--cert")), c), name, cert));
+        ca.Subcommands.Add(AdminRequest.Create("list", "List the registered CAs and their status.",
+            (_, http, c) => http.GetAsync(AdminRequest.Path("/cas"), c)));
+        return ca;
     }
 
-    static AddDeviceRequest NewDevice(ArgReader args)
+    static Command Device()
     {
-        var id = args.Require("id", "the device id");
-        return args.Get("thumbprint") is { } thumbprint
-            ? new AddDeviceRequest(id, DeviceAuthentication.SelfSigned, thumbprint, args.Get("secondary"))
-            : new AddDeviceRequest(id, DeviceAuthentication.CaSigned);
+        var device = new Command("device", "Devices in the hub's registry.");
+        var id = CliOptions.Required("--id", "The device id.", "ID");
+        var thumbprint = CliOptions.Text("--thumbprint", "Register as X.509 self-signed with this SHA-1 or SHA-256 thumbprint (cert selfsigned prints both); without it: X.509 CA signed.", "SHA");
+        var secondary = CliOptions.Text("--secondary", "Self-signed: a second thumbprint, for certificate rollover.", "SHA");
+        device.Subcommands.Add(AdminRequest.Create("add", "Register a device (X.509 CA signed, or self-signed with --thumbprint).",
+            (p, http, c) => http.PostAsJsonAsync("/devices", p.GetValue(thumbprint) is { } primary
+                ? new AddDeviceRequest(p.GetRequiredValue(id), DeviceAuthentication.SelfSigned, primary, p.GetValue(secondary))
+                : new AddDeviceRequest(p.GetRequiredValue(id), DeviceAuthentication.CaSigned), c), id, thumbprint, secondary));
+        device.Subcommands.Add(AdminRequest.Create("list", "List the registered devices, whether each is connected, and its model id.",
+            (_, http, c) => http.GetAsync(AdminRequest.Path("/devices"), c)));
+        return device;
     }
 
-    static string Device(ArgReader args) => Esc(args.Require("device", "the device id"));
-
-    static string Esc(string value) => Uri.EscapeDataString(value);
-
-    static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
-
-    static string ReadFile(ArgReader args, string option)
+    static Command Messages()
     {
-        var path = args.Require(option, "a PEM certificate file");
-        return File.Exists(path) ? File.ReadAllText(path) : throw new UsageException($"--{option} '{path}' does not exist.");
+        var device = CliOptions.Text("--device", "Only this device's messages.", "ID");
+        return AdminRequest.Create("messages", "Device-to-cloud messages the hub received, decoded, oldest first.",
+            (p, http, c) => http.GetAsync(AdminRequest.Path(p.GetValue(device) is { } id ? $"/devices/{AdminRequest.Escape(id)}/messages" : "/messages"), c), device);
     }
+
+    static Command Twin()
+    {
+        var twin = new Command("twin", "A device's twin: desired and reported properties with their $version.");
+        var device = DeviceOption();
+        var json = CliOptions.Json("--json", "The desired patch, e.g. '{\"telemetryInterval\":10}'; null removes a property.", required: true);
+        twin.Subcommands.Add(AdminRequest.Create("get", "Show the twin.",
+            (p, http, c) => http.GetAsync(AdminRequest.Path($"/devices/{AdminRequest.Escape(p.GetRequiredValue(device))}/twin"), c), device));
+        twin.Subcommands.Add(AdminRequest.Create("desired", "Patch the desired properties; a connected device receives the patch at once (an offline one reads the twin when it connects).",
+            (p, http, c) => http.PatchAsync(AdminRequest.Path($"/devices/{AdminRequest.Escape(p.GetRequiredValue(device))}/twin/desired"),
+                new StringContent(p.GetValue(json)!, Encoding.UTF8, "application/json"), c), device, json));
+        return twin;
+    }
+
+    static Command Method()
+    {
+        var device = DeviceOption();
+        var name = CliOptions.Required("--name", "The method name.", "NAME");
+        var payload = CliOptions.Json("--payload", "The method's JSON payload.", required: false);
+        var timeout = CliOptions.Positive("--timeout", "Seconds to wait for the device's answer (the hub allows 1-300).", 30);
+        return AdminRequest.Create("method", "Invoke a direct method on a connected device and print its answer (404 when offline, 504 when it does not answer in time).",
+            (p, http, c) => http.PostAsJsonAsync($"/devices/{AdminRequest.Escape(p.GetRequiredValue(device))}/methods/{AdminRequest.Escape(p.GetRequiredValue(name))}",
+                new InvokeMethodRequest(JsonNode.Parse(p.GetValue(payload) ?? "null"), p.GetValue(timeout)), c), device, name, payload, timeout);
+    }
+
+    static Command CloudToDevice()
+    {
+        var device = DeviceOption();
+        var body = CliOptions.Required("--body", "The message body, as text.", "TEXT");
+        return AdminRequest.Create("c2d", "Send a cloud-to-device message; it waits in the device's queue until the device takes it.",
+            (p, http, c) => http.PostAsJsonAsync($"/devices/{AdminRequest.Escape(p.GetRequiredValue(device))}/messages/devicebound", new CloudToDeviceRequest(p.GetRequiredValue(body), null), c), device, body);
+    }
+
+    static Option<string> DeviceOption() => CliOptions.Required("--device", "The device id.", "ID");
+
+    static string ReadPem(string path, string option) =>
+        File.Exists(path) ? File.ReadAllText(path) : throw new UsageException($"{option} '{path}' does not exist.");
 }

@@ -1,3 +1,5 @@
+using System.CommandLine;
+using System.CommandLine.Invocation;
 using HubSimulator.Demo;
 using HubSimulator.Hosting;
 using IotHub.Certificates;
@@ -5,70 +7,99 @@ using Microsoft.Extensions.Options;
 
 namespace HubSimulator.Cli;
 
-/// <summary>The simulator's verbs: <c>run</c> (default), <c>demo</c>, <c>init</c>, <c>cert ...</c> and the admin verbs.</summary>
+/// <summary>
+/// The simulator's command line (System.CommandLine): one command per verb with help for it and its options, typo
+/// suggestions, and the exit codes of <see cref="ExitCodes"/>. <c>run</c> is the default verb.
+/// </summary>
 public static class CommandLine
 {
-    /// <summary>Usage text.</summary>
-    public const string Usage = """
-        HubSimulator: a local IoT Hub device endpoint (MQTT/TLS, X.509), its admin CLI and a certificate tool.
+    /// <summary>The verbs, one factory each: a new verb is one line here and its own file.</summary>
+    static readonly Func<IEnumerable<Command>>[] Verbs =
+    [
+        () => [RunCommand.Create()],
+        () => [DemoCommand.Create()],
+        () => [InitCommand.Create()],
+        () => [CertCommands.Create()],
+        AdminCommands.Create,
+    ];
 
-          run [--Simulator:MqttPort 8883 ...]     start the simulator (default verb); settings also from Simulator__* variables
-          demo [--folder .demo] [--count 5] [--seed 2] [--transport Mqtt|Amqp] the whole X.509 flow with the module, on free loopback ports
-          init --out DIR [--device ID] [--hostname NAME]   PKI + registry state for docker-compose
+    const string ConfigurationBinder = "Microsoft.Extensions.Configuration.Binder";
 
-          cert root --cn NAME --out PREFIX [--days 3650] [--key Rsa2048|Rsa4096|EcdsaP256]
-          cert intermediate --issuer PREFIX --cn NAME --out PREFIX [--days] [--key]
-          cert device --issuer PREFIX --id DEVICE --out PREFIX [--password 1234] [--days 365] [--key]
-          cert selfsigned --id DEVICE --out PREFIX [--password 1234] [--days] [--key]
-          cert verification --ca PREFIX --code CODE --out PREFIX
-          cert inspect FILE [--ca CAFILE] [--untrusted FILE]
+    static readonly string[] RootOptions = ["-h", "--help", "-?", "/?", "/h", "--version"];
 
-          ca add --name NAME --cert FILE | ca code --name NAME | ca verify --name NAME --cert FILE | ca list
-          device add --id ID [--thumbprint SHA [--secondary SHA]] | device list
-          messages [--device ID]
-          twin get --device ID | twin desired --device ID --json '{"k":1}'
-          method --device ID --name NAME [--payload JSON] [--timeout 30]
-          c2d --device ID --body TEXT
-          (admin verbs talk to --admin http://127.0.0.1:5080, with --token TOKEN or Simulator__AdminToken when it needs one)
-        """;
+    /// <summary>The program's name in help and errors (not the host's: <c>dotnet run</c> and tests run it under other names).</summary>
+    public const string ProgramName = "HubSimulator";
 
-    /// <summary>Runs the verb in <paramref name="args"/>; returns the exit code.</summary>
-    public static async Task<int> RunAsync(string[] args)
+    /// <summary>The root command with every verb.</summary>
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("""
+            HubSimulator: a local IoT Hub device endpoint (MQTT over TLS, X.509 devices), its admin API and dashboard, a certificate tool and the one-command demo.
+            Admin verbs talk to --admin http://127.0.0.1:5080 (with --token, or Simulator__AdminToken, when the simulator requires one).
+            '<verb> --help' describes a verb; exit codes: 0 done, 1 refused or failed, 2 usage error.
+            """)
+        {
+            HelpName = ProgramName,
+        };
+        foreach (var command in Verbs.SelectMany(verb => verb()))
+        {
+            root.Subcommands.Add(command);
+        }
+
+        return root;
+    }
+
+    /// <summary>Runs the verb in <paramref name="args"/> on the console; returns the exit code.</summary>
+    public static Task<int> RunAsync(string[] args) => RunAsync(args, Console.Out, Console.Error);
+
+    /// <summary>Runs the verb in <paramref name="args"/>, writing to <paramref name="output"/> and <paramref name="error"/>; returns the exit code.</summary>
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter error)
     {
         ArgumentNullException.ThrowIfNull(args);
-        var verb = args.Length == 0 || args[0].StartsWith('-') ? "run" : args[0];
-        var reader = new ArgReader(args);
+        ArgumentNullException.ThrowIfNull(error);
+        // Response files (@file) are off: '@' is an ordinary character in a setting or a JSON payload.
+        var parse = Build().Parse(Normalize(args), new ParserConfiguration { ResponseFileTokenReplacer = null });
+        var invocation = new InvocationConfiguration
+        {
+            Output = output,
+            Error = error,
+            EnableDefaultExceptionHandler = false, // the catch below words the errors in one line
+            ProcessTerminationTimeout = null, // run's host handles SIGINT/SIGTERM itself and stops cleanly
+        };
+        if (parse.Action is ParseErrorAction)
+        {
+            UsageErrors.Write(parse, error);
+            return ExitCodes.Usage;
+        }
+
         try
         {
-            switch (verb)
-            {
-                case "run":
-                    return await SimulatorApp.RunAsync(verb == args.FirstOrDefault() ? args[1..] : args);
-                case "demo":
-                    return await DemoCommand.RunAsync(reader, Console.Out);
-                case "init":
-                    return InitCommand.Run(reader, Console.Out);
-                case "cert":
-                    return CertCommands.Run(reader, Console.Out);
-                case "help" or "--help" or "-h":
-                    Console.WriteLine(Usage);
-                    return 0;
-                case var admin when AdminCommands.Verbs.Contains(admin):
-                    return await AdminCommands.RunAsync(reader, Console.Out, Console.Error);
-                default:
-                    await Console.Error.WriteLineAsync($"Unknown verb '{verb}'.\n{Usage}");
-                    return 2;
-            }
+            return await parse.InvokeAsync(invocation);
         }
         catch (OptionsValidationException ex)
         {
-            await Console.Error.WriteLineAsync(string.Join(' ', ex.Failures));
-            return 2;
+            await error.WriteLineAsync(string.Join(' ', ex.Failures));
+            return ExitCodes.Usage;
         }
-        catch (Exception ex) when (ex is UsageException or CertificateException or HttpRequestException or StartupException)
+        catch (InvalidOperationException ex) when (ex.Source == ConfigurationBinder)
         {
-            await Console.Error.WriteLineAsync(ex.Message);
-            return 2;
+            // A setting that does not convert (--Simulator:MqttPort abc): the binder's message names the setting and the value.
+            await error.WriteLineAsync($"{ex.Message} Fix the setting (Simulator__* variable or --Simulator:* argument).");
+            return ExitCodes.Usage;
+        }
+        catch (Exception ex) when (ex is UsageException or CertificateException or StartupException)
+        {
+            await error.WriteLineAsync(ex.Message);
+            return ExitCodes.Usage;
         }
     }
+
+    /// <summary><c>help [verb]</c> is <c>[verb] --help</c>; no verb, or a setting first, is <c>run</c>.</summary>
+    static string[] Normalize(IReadOnlyList<string> given) => given.ToArray() switch
+    {
+        [] => [RunCommand.Name],
+        ["help", .. var rest] => [.. rest, "--help"],
+        [var first, ..] and var args when first.StartsWith('-') && !RootOptions.Contains(first) => [RunCommand.Name, .. args],
+        var args => args,
+    };
 }

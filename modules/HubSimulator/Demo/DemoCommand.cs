@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -33,35 +34,43 @@ public static class DemoCommand
     const int DefaultSeed = 2;
     static readonly TimeSpan Patience = TimeSpan.FromSeconds(45);
 
-    /// <summary>Runs the demo; 0 when every reading arrived and decoded.</summary>
-    public static async Task<int> RunAsync(ArgReader args, TextWriter output)
-    {
-        ArgumentNullException.ThrowIfNull(args);
-        ArgumentNullException.ThrowIfNull(output);
-        var folder = args.Get("folder", ".demo")!;
-        var count = args.Number("count", 5);
-        var seed = args.Number("seed", DefaultSeed);
-        var transport = args.Get("transport", "Mqtt")!;
-        if (transport is not ("Mqtt" or "Amqp"))
-        {
-            output.WriteLine($"--transport {transport}: the demo runs over Mqtt or Amqp.");
-            return 2;
-        }
+    /// <summary>The transports the demo can run the module over (<c>Device__Transport</c> values).</summary>
+    static readonly string[] Transports = ["Mqtt", "Amqp"];
 
+    /// <summary>The <c>demo</c> verb.</summary>
+    public static Command Create()
+    {
+        var folder = CliOptions.Text("--folder", "Where the demo keeps its PKI, the hub's data and messages.jsonl (reused between runs).", "DIR", ".demo");
+        var count = CliOptions.Positive("--count", "How many readings the module sends.", 5);
+        var seed = CliOptions.Positive("--seed", "The fake sensor's seed (the default crosses the alert threshold both ways within 5 readings).", DefaultSeed);
+        var transport = CliOptions.Text("--transport", "The module's Device__Transport.", "TRANSPORT", "Mqtt");
+        transport.AcceptOnlyFromAmong(Transports);
+        var demo = new Command("demo", "The whole X.509 flow on this machine: test PKI, the simulator on free loopback ports, CA proof of possession, the module sending readings.")
+        {
+            folder, count, seed, transport,
+        };
+        demo.SetAction((parse, cancel) => RunAsync(parse.GetRequiredValue(folder), parse.GetValue(count), parse.GetValue(seed), parse.GetRequiredValue(transport), parse.InvocationConfiguration.Output));
+        return demo;
+    }
+
+    /// <summary>Runs the demo; 0 when every reading arrived and decoded.</summary>
+    public static async Task<int> RunAsync(string folder, int count, int seed, string transport, TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
         var clock = Stopwatch.StartNew();
         output.WriteLine("EdgeSensorModule demo: X.509 CA chain -> proof of possession -> CA-signed device -> telemetry with temperatureAlert");
 
         if (ModuleLauncher.FindProject() is not { } project)
         {
             output.WriteLine("demo runs the module from the repository (modules/EdgeSensorModule) and found none above this program; run it with dotnet run --project modules/HubSimulator -- demo in a clone.");
-            return 2;
+            return ExitCodes.Usage;
         }
 
         output.WriteLine($"[0/6] building the module ({project}; the first time on a fresh clone takes about 20 s)");
         if (await ModuleLauncher.BuildAsync(project, output, CancellationToken.None) is not { } moduleAssembly)
         {
             output.WriteLine("FAILED: the module did not build; see the lines above.");
-            return 1;
+            return ExitCodes.Failed;
         }
 
         Step(output, 1, $"test PKI in {Path.GetFullPath(folder)}");
@@ -120,7 +129,7 @@ public static class DemoCommand
         {
             output.WriteLine($"FAILED: the hub received {store.For(DeviceId).Count} of {count} messages within {Patience.TotalSeconds} s; see the lines above.");
             module.Kill();
-            return 1;
+            return ExitCodes.Failed;
         }
 
         Step(output, 6, "summary");
@@ -130,7 +139,7 @@ public static class DemoCommand
         Detail(output, $"JSON lines: {Path.GetFullPath(messagesFile)}");
         Detail(output, $"done in {clock.Elapsed.TotalSeconds:0.0} s");
         await hub.StopAsync();
-        return decoded == count ? 0 : 1;
+        return decoded == count ? ExitCodes.Ok : ExitCodes.Failed;
     }
 
     static Dictionary<string, string?> ModuleSettings(LabPki pki, string transport, int port, int count, int seed, string outbox) => new()

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Security.Cryptography;
 using System.Text;
 using HubSimulator.Cli;
@@ -19,14 +20,24 @@ public static class InitCommand
     /// <summary>The admin token's file in the output folder (<c>Simulator__AdminTokenFile</c> in docker-compose.yml).</summary>
     public const string AdminTokenFileName = "admin-token";
 
-    /// <summary>Runs the verb.</summary>
-    public static int Run(ArgReader args, TextWriter output)
+    /// <summary>The <c>init</c> verb.</summary>
+    public static Command Create()
     {
-        ArgumentNullException.ThrowIfNull(args);
+        var folder = CliOptions.Required("--out", "The folder to write (the shared volume).", "DIR");
+        var device = CliOptions.Text("--device", "The device to register as X.509 CA signed.", "ID", DemoCommand.DeviceId);
+        var hostName = CliOptions.Text("--hostname", "The simulator's host name for the server certificate (localhost is always added).", "NAME", "localhost");
+        var init = new Command("init", "Write the demo PKI, a registry state (root CA verified, the device registered) and an admin token: docker-compose's init service.")
+        {
+            folder, device, hostName,
+        };
+        init.SetAction(parse => Run(parse.GetRequiredValue(folder), parse.GetRequiredValue(device), parse.GetRequiredValue(hostName), parse.InvocationConfiguration.Output));
+        return init;
+    }
+
+    /// <summary>Runs the verb.</summary>
+    public static int Run(string folder, string deviceId, string hostName, TextWriter output)
+    {
         ArgumentNullException.ThrowIfNull(output);
-        var folder = args.Require("out", "the folder to write (the shared volume)");
-        var deviceId = args.Get("device", DemoCommand.DeviceId)!;
-        var hostName = args.Get("hostname", "localhost")!;
         using var pki = LabPki.LoadOrCreate(folder, deviceId, [hostName, "localhost"]);
         output.WriteLine($"{(pki.Reused ? "reused" : "made")} the PKI in {folder} (device '{deviceId}', server certificate for {hostName})");
 
@@ -52,7 +63,6 @@ public static class InitCommand
         }
 
         output.WriteLine($"admin API token in {tokenFile} (the admin verbs take it as --token)");
-
-        return 0;
+        return ExitCodes.Ok;
     }
 }

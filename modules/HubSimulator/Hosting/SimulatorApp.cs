@@ -7,6 +7,7 @@ using HubSimulator.Cloud;
 using HubSimulator.Dashboard;
 using HubSimulator.Registry;
 using HubSimulator.Messages;
+using HubSimulator.Provisioning;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -89,6 +90,7 @@ public static class SimulatorApp
         services.AddSingleton<TwinStore>();
         services.AddSingleton<DeviceLink>();
         services.AddSingleton<MethodCalls>();
+        services.AddSingleton<CloudToDeviceMessages>();
         services.AddSingleton<ClientChains>();
         services.AddSingleton<DeviceTls>();
         services.AddSingleton<TlsListener>();
@@ -100,6 +102,7 @@ public static class SimulatorApp
         services.AddHostedService(provider => provider.GetRequiredService<HubServer>());
         services.AddSingleton<AmqpHubServer>();
         services.AddHostedService(provider => provider.GetRequiredService<AmqpHubServer>());
+        services.AddProvisioning();
         return services;
     }
 

@@ -138,6 +138,38 @@ public sealed class DeviceRegistry
         return record;
     }
 
+    /// <summary>Deletes a device (the portal's "Delete device"); its next CONNECT is refused as not registered.</summary>
+    public void RemoveDevice(string deviceId)
+    {
+        lock (gate)
+        {
+            if (state.Devices.RemoveAll(d => d.DeviceId == deviceId) == 0)
+            {
+                throw new RegistryException(404, $"Device '{deviceId}' is not registered.");
+            }
+
+            Save();
+        }
+    }
+
+    /// <summary>Records the model id a device announced on connecting; a connection without one leaves the last one.</summary>
+    public void RecordModelId(string deviceId, string? modelId)
+    {
+        if (string.IsNullOrEmpty(modelId))
+        {
+            return;
+        }
+
+        lock (gate)
+        {
+            if (state.Devices.FirstOrDefault(d => d.DeviceId == deviceId) is { } device && device.ModelId != modelId)
+            {
+                device.ModelId = modelId;
+                Save();
+            }
+        }
+    }
+
     /// <summary>The device, or null when it is not registered.</summary>
     public DeviceRecord? FindDevice(string deviceId)
     {
