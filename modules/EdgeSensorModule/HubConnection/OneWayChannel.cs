@@ -9,6 +9,9 @@ namespace EdgeSensorModule.HubConnection;
 /// </summary>
 public sealed partial class OneWayChannel(HubTransportKind transport, ILogger<OneWayChannel> logger) : ICloudChannel
 {
+    /// <summary>Never: nothing is carried beside telemetry.</summary>
+    public bool IsConnected => false;
+
     /// <inheritdoc />
     public void Listen(ICloudListener listener) => LogOneWay(logger, transport);
 
