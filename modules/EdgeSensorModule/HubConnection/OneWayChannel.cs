@@ -9,7 +9,7 @@ namespace EdgeSensorModule.HubConnection;
 /// </summary>
 public sealed partial class OneWayChannel(HubTransportKind transport, ILogger<OneWayChannel> logger) : ICloudChannel
 {
-    /// <inheritdoc />
+    /// <summary>Never: nothing is carried beside telemetry.</summary>
     public bool IsConnected => false;
 
     /// <inheritdoc />
