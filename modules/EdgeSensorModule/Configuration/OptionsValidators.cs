@@ -5,21 +5,23 @@ using Microsoft.Extensions.Options;
 namespace EdgeSensorModule.Configuration;
 
 /// <summary>Checks <see cref="DeviceOptions"/>; each failure names the environment variable and the fix.</summary>
-internal sealed class DeviceOptionsValidator : IValidateOptions<DeviceOptions>
+internal sealed class DeviceOptionsValidator(IOptions<ProvisioningOptions> provisioning) : IValidateOptions<DeviceOptions>
 {
     static readonly SearchValues<char> NotInAHostName = SearchValues.Create(":/?#@ \t");
 
     public ValidateOptionsResult Validate(string? name, DeviceOptions options)
     {
         var failures = new List<string>();
-        if (string.IsNullOrWhiteSpace(options.Id))
+        // With DPS the hub and device id come from the service (the device id is the certificate's CN).
+        var provisioned = provisioning.Value.IsEnabled;
+        if (string.IsNullOrWhiteSpace(options.Id) && !provisioned)
         {
             failures.Add("Device__Id is required: set it to the device id registered in IoT Hub (the certificate's CN).");
         }
 
-        if (string.IsNullOrWhiteSpace(options.HostName))
+        if (string.IsNullOrWhiteSpace(options.HostName) && !provisioned)
         {
-            failures.Add("Device__HostName is required: set it to the IoT Hub host name, e.g. myhub.azure-devices.net.");
+            failures.Add("Device__HostName is required: set it to the IoT Hub host name, e.g. myhub.azure-devices.net (or set Provisioning__IdScope to be told it by DPS).");
         }
 
         if (options.Port is < 1 or > 65535)
@@ -29,10 +31,12 @@ internal sealed class DeviceOptionsValidator : IValidateOptions<DeviceOptions>
 
         failures.AddRange(HostNameProblems("Device__HostName", options.HostName));
         failures.AddRange(HostNameProblems("Device__GatewayHostName", options.GatewayHostName));
-        if (options.Transport is not (HubTransportKind.Mqtt or HubTransportKind.Amqp))
+        if (options.Transport is HubTransportKind.AmqpWebSocket)
         {
-            failures.Add($"Device__Transport {options.Transport} is not available yet: use Mqtt or Amqp.");
+            failures.Add($"Device__Transport {options.Transport} is not available yet: use Mqtt, MqttWebSocket or Amqp.");
         }
+
+        failures.AddRange(ProxyProblems(options));
 
         if (string.IsNullOrWhiteSpace(options.CertificatePath))
         {
@@ -45,6 +49,49 @@ internal sealed class DeviceOptionsValidator : IValidateOptions<DeviceOptions>
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>
+    /// <c>Device__ProxyUri</c> is an <c>http://host:port</c> URL without credentials (they go in a file, so they stay out
+    /// of the environment and the logs), and only the WebSocket transports use it, as in the Azure IoT SDKs.
+    /// </summary>
+    static IEnumerable<string> ProxyProblems(DeviceOptions options)
+    {
+        if (string.IsNullOrWhiteSpace(options.ProxyUri))
+        {
+            if (!string.IsNullOrWhiteSpace(options.ProxyCredentialsPath))
+            {
+                yield return "Device__ProxyCredentialsPath is set without Device__ProxyUri: set the proxy, e.g. Device__ProxyUri=http://proxy:3128, or unset the credentials.";
+            }
+
+            yield break;
+        }
+
+        if (!Uri.TryCreate(options.ProxyUri, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttp || uri.Host.Length == 0)
+        {
+            yield return $"Device__ProxyUri '{Redacted(options.ProxyUri)}' is not an HTTP proxy URL: use http://host:port, e.g. http://proxy:3128.";
+        }
+        else if (uri.UserInfo.Length > 0)
+        {
+            yield return $"Device__ProxyUri '{Redacted(options.ProxyUri)}' carries credentials: remove them and put 'user:password' in a file named by Device__ProxyCredentialsPath.";
+        }
+        else if (uri.AbsolutePath != "/" || uri.Query.Length > 0)
+        {
+            yield return $"Device__ProxyUri '{options.ProxyUri}' has a path: give the proxy as http://host:port only.";
+        }
+
+        if (!options.UsesWebSocket)
+        {
+            yield return $"Device__ProxyUri is set but Device__Transport is {options.Transport}: only the WebSocket transports go through a proxy; set Device__Transport=MqttWebSocket, or unset Device__ProxyUri.";
+        }
+    }
+
+    /// <summary>The value with anything before an '@' (user:password) hidden.</summary>
+    static string Redacted(string value)
+    {
+        var at = value.LastIndexOf('@');
+        var scheme = value.IndexOf("://", StringComparison.Ordinal);
+        return at < 0 ? value : string.Concat(value.AsSpan(0, scheme < 0 ? 0 : scheme + 3), "***", value.AsSpan(at));
     }
 
     /// <summary>
