@@ -77,7 +77,7 @@ public static class ModuleServiceCollectionExtensions
         .AddSingleton(provider => new ProxySetting(HttpProxy.Load(Device(provider))))
         .AddSingleton(provider => new CurrentHub(Device(provider)))
         .AddSingleton(provider => provider.ProvisionedOr(device => HubClient(provider, device)))
-        .AddSingleton(provider => provider.GetRequiredService<IHubClient>() as ICloudChannel
+        .AddSingleton(provider => CloudChannel(provider.GetRequiredService<IHubClient>())
             ?? new OneWayChannel(Device(provider).Transport, provider.GetRequiredService<ILogger<OneWayChannel>>()))
         .OpenAtStartup<IClientIdentitySource>()
         .OpenAtStartup<ServerTrust>()
@@ -106,6 +106,14 @@ public static class ModuleServiceCollectionExtensions
         .AddSingleton(provider => new ExpiryWarnings(
             Device(provider).CertificateExpiryWarning, provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<ExpiryWarnings>>()))
         .AddHostedService<CertificateRotationService>();
+
+    /// <summary>The hub client's cloud channel, seen through the metrics wrapper (Metrics__Port); null when its transport has none.</summary>
+    static ICloudChannel? CloudChannel(IHubClient hub) => hub switch
+    {
+        ICloudChannel channel => channel,
+        MeteredHubClient metered => metered.Inner as ICloudChannel,
+        _ => null,
+    };
 
     static DeviceOptions Device(IServiceProvider provider) => provider.GetRequiredService<IOptions<DeviceOptions>>().Value;
 }

@@ -7,6 +7,9 @@ namespace EdgeSensorModule.Metrics;
 /// <summary>Times each acknowledgement and counts connections and failed sends of the hub client, changing nothing about them.</summary>
 internal sealed class MeteredHubClient(IHubClient inner, ModuleMetrics metrics) : IHubClient
 {
+    /// <summary>The client measured (its cloud channel, if it has one, is used unmeasured).</summary>
+    public IHubClient Inner => inner;
+
     public bool IsConnected => inner.IsConnected;
 
     public async Task ConnectAsync(CancellationToken cancellationToken)
