@@ -4,6 +4,7 @@ using HubSimulator.Cloud;
 using HubSimulator.Dashboard;
 using HubSimulator.Hosting;
 using HubSimulator.Messages;
+using HubSimulator.Registry;
 using IotHub.Protocol;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -28,6 +29,8 @@ public sealed partial class HubServer(
     DeviceLink link,
     IHostApplicationLifetime lifetime,
     DeviceConnections connections,
+    CloudToDeviceMessages cloudToDevice,
+    DeviceRegistry registry,
     ILogger<HubServer> logger) : IHostedService, IDisposable
 {
     MqttServer? server;
@@ -48,6 +51,7 @@ public sealed partial class HubServer(
         server.ClientConnectedAsync += e =>
         {
             LogConnected(logger, e.ClientId, e.RemoteEndPoint?.ToString() ?? "?");
+            registry.RecordModelId(e.ClientId, DeviceConnections.ModelId(e.UserName));
             return Task.CompletedTask;
         };
         server.ClientDisconnectedAsync += OnDisconnectedAsync;
@@ -55,11 +59,17 @@ public sealed partial class HubServer(
         server.InterceptingPublishAsync += OnPublishAsync;
         server.InterceptingClientEnqueueAsync += e =>
         {
-            e.AcceptEnqueue = DeviceLink.AcceptsDelivery(e.SenderClientId, e.ReceiverClientId);
+            e.AcceptEnqueue = DeviceLink.AcceptsDelivery(e.SenderClientId, e.ReceiverClientId, connections.Find(e.ReceiverClientId) is not null);
+            if (e.AcceptEnqueue)
+            {
+                cloudToDevice.Taken(e.ReceiverClientId, e.ApplicationMessage.Topic);
+            }
+
             return Task.CompletedTask;
         };
         link.Attach(server);
-        connections.Watch(server);
+        connections.Watch(server); // before the handlers below, which need the device counted as connected
+        WatchCloudToDevice(server);
         await server.StartAsync();
         var trust = string.IsNullOrWhiteSpace(settings.ServerCertificatePath)
             ? Path.GetFullPath(Path.Combine(settings.DataFolder, ServerCertificate.CaFileName))
@@ -90,6 +100,24 @@ public sealed partial class HubServer(
 
     /// <inheritdoc />
     public void Dispose() => server?.Dispose();
+
+    /// <summary>Queued cloud-to-device messages go out when their device connects or subscribes, and leave the queue on its PUBACK.</summary>
+    void WatchCloudToDevice(MqttServer mqtt)
+    {
+        mqtt.ClientConnectedAsync += e => cloudToDevice.DeliverAsync(e.ClientId);
+        mqtt.ClientSubscribedTopicAsync += e =>
+            e.TopicFilter.Topic == MqttTopics.CloudToDeviceFilter(e.ClientId) ? cloudToDevice.DeliverAsync(e.ClientId) : Task.CompletedTask;
+        mqtt.ClientAcknowledgedPublishPacketAsync += e =>
+        {
+            cloudToDevice.Completed(e.ClientId, e.PublishPacket.Topic);
+            return Task.CompletedTask;
+        };
+        mqtt.SessionDeletedAsync += e =>
+        {
+            cloudToDevice.SessionLost(e.Id);
+            return Task.CompletedTask;
+        };
+    }
 
     Task OnConnectAsync(ValidatingConnectionEventArgs e)
     {

@@ -34,27 +34,27 @@ public static class DemoCommand
     const int DefaultSeed = 2;
     static readonly TimeSpan Patience = TimeSpan.FromSeconds(45);
 
+    /// <summary>The transports the demo can run the module over (<c>Device__Transport</c> values).</summary>
+    static readonly string[] Transports = ["Mqtt", "MqttWebSocket", "Amqp"];
+
     /// <summary>The <c>demo</c> verb.</summary>
     public static Command Create()
     {
         var folder = CliOptions.Text("--folder", "Where the demo keeps its PKI, the hub's data and messages.jsonl (reused between runs).", "DIR", ".demo");
         var count = CliOptions.Positive("--count", "How many readings the module sends.", 5);
         var seed = CliOptions.Positive("--seed", "The fake sensor's seed (the default crosses the alert threshold both ways within 5 readings).", DefaultSeed);
-        var transport = CliOptions.Text("--transport", "The module's Device__Transport: Mqtt (TLS) or MqttWebSocket (the WebSocket endpoint).", "TRANSPORT", "Mqtt");
+        var transport = CliOptions.Text("--transport", "The module's Device__Transport.", "TRANSPORT", "Mqtt");
         transport.AcceptOnlyFromAmong(Transports);
         var demo = new Command("demo", "The whole X.509 flow on this machine: test PKI, the simulator on free loopback ports, CA proof of possession, the module sending readings.")
         {
             folder, count, seed, transport,
         };
-        demo.SetAction((parse, cancel) => RunAsync(parse.GetRequiredValue(folder), parse.GetValue(count), parse.GetValue(seed), parse.InvocationConfiguration.Output, parse.GetRequiredValue(transport)));
+        demo.SetAction((parse, cancel) => RunAsync(parse.GetRequiredValue(folder), parse.GetValue(count), parse.GetValue(seed), parse.GetRequiredValue(transport), parse.InvocationConfiguration.Output));
         return demo;
     }
 
-    /// <summary>The transports the demo runs the module over (Device__Transport values).</summary>
-    static readonly string[] Transports = ["Mqtt", "MqttWebSocket"];
-
     /// <summary>Runs the demo; 0 when every reading arrived and decoded.</summary>
-    public static async Task<int> RunAsync(string folder, int count, int seed, TextWriter output, string transport = "Mqtt")
+    public static async Task<int> RunAsync(string folder, int count, int seed, string transport, TextWriter output)
     {
         ArgumentNullException.ThrowIfNull(output);
         var clock = Stopwatch.StartNew();
@@ -81,10 +81,12 @@ public static class DemoCommand
         var messagesFile = Path.Combine(folder, "messages.jsonl");
         File.Delete(messagesFile);
         var mqttPort = FreeLoopbackPort();
+        var amqpPort = FreeLoopbackPort();
         var webSocketPort = FreeLoopbackPort();
         await using var hub = SimulatorApp.Build([], new Dictionary<string, string?>
         {
             ["Simulator:MqttPort"] = Invariant(mqttPort),
+            ["Simulator:AmqpPort"] = Invariant(amqpPort),
             ["Simulator:WebSocketPort"] = Invariant(webSocketPort),
             ["Simulator:AdminPort"] = Invariant(FreeLoopbackPort()),
             ["Simulator:DataFolder"] = Path.Combine(folder, "hub"),
@@ -94,7 +96,7 @@ public static class DemoCommand
             ["Logging:LogLevel:Default"] = "Warning",
         });
         await hub.StartAsync();
-        Detail(output, $"MQTT over TLS on 127.0.0.1:{mqttPort}, MQTT over WebSocket on wss://localhost:{webSocketPort}/$iothub/websocket (client certificate required); the module uses {transport}");
+        Detail(output, $"MQTT over TLS on 127.0.0.1:{mqttPort}, AMQP over TLS on 127.0.0.1:{amqpPort}, MQTT over WebSocket on wss://localhost:{webSocketPort}/$iothub/websocket (client certificate required); the module uses {transport}");
 
         Step(output, 3, "registering the root CA and proving possession of its key");
         var registry = hub.Services.GetRequiredService<DeviceRegistry>();
@@ -112,7 +114,13 @@ public static class DemoCommand
         }
 
         using var deadline = new CancellationTokenSource(Patience);
-        using var module = ModuleLauncher.Run(moduleAssembly, ModuleSettings(pki, transport, transport == "MqttWebSocket" ? webSocketPort : mqttPort, count, seed, outbox), output);
+        var port = transport switch
+        {
+            "Amqp" => amqpPort,
+            "MqttWebSocket" => webSocketPort,
+            _ => mqttPort,
+        };
+        using var module = ModuleLauncher.Run(moduleAssembly, ModuleSettings(pki, transport, port, count, seed, outbox), output);
         var moduleRun = module.WaitForExitAsync(deadline.Token);
         IReadOnlyList<ReceivedMessage> received = [];
         try
@@ -159,6 +167,7 @@ public static class DemoCommand
         ["Outbox__Path"] = outbox,
         ["Logging__LogLevel__Default"] = "Warning",
         ["Logging__LogLevel__EdgeSensorModule.HubConnection.MqttHubClient"] = "Error", // its own clean disconnect at the end logs a warning
+        ["Logging__LogLevel__EdgeSensorModule.HubConnection.Amqp.AmqpHubClient"] = "Error",
         ["DOTNET_ENVIRONMENT"] = "Production",
     };
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Serialization;
 using HubSimulator.Admin;
 using HubSimulator.Broker;
+using HubSimulator.Broker.Amqp;
 using HubSimulator.Broker.WebSockets;
 using HubSimulator.Cloud;
 using HubSimulator.Dashboard;
@@ -93,8 +94,11 @@ public static class SimulatorApp
         services.AddSingleton<TwinStore>();
         services.AddSingleton<DeviceLink>();
         services.AddSingleton<MethodCalls>();
+        services.AddSingleton<CloudToDeviceMessages>();
         services.AddSingleton<ClientChains>();
+        services.AddSingleton<DeviceTls>();
         services.AddSingleton<TlsListener>();
+        services.AddSingleton<AmqpTlsListener>();
         services.AddSingleton<MqttWebSocketAdapter>();
         services.AddSingleton<DeviceWebSockets>();
         services.AddSingleton<DeviceAuthenticator>();
@@ -102,6 +106,8 @@ public static class SimulatorApp
         services.AddDashboard();
         services.AddSingleton<HubServer>();
         services.AddHostedService(provider => provider.GetRequiredService<HubServer>());
+        services.AddSingleton<AmqpHubServer>();
+        services.AddHostedService(provider => provider.GetRequiredService<AmqpHubServer>());
         services.AddProvisioning();
         return services;
     }

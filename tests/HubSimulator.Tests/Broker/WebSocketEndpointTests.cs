@@ -103,7 +103,7 @@ public sealed class WebSocketEndpointTests(SimulatorFixture hub) : IClassFixture
     {
         var device = hub.CaSignedDevice("node-ws-device");
 
-        var result = await Peers.NodeSendAsync($"localhost:{hub.WebSocketPort}", "node-ws-device", device.FullChainPem, device.KeyPem, hub.Pki.ServerCaPem, "mqttws");
+        var result = await Peers.NodeSendAsync($"localhost:{hub.WebSocketPort}", "node-ws-device", device.FullChainPem, device.KeyPem, hub.Pki.ServerCaPem, "MqttWebSocket");
 
         Assert.True(result.ExitCode == 0, result.Output);
         var received = Assert.Single(hub.Telemetry.For("node-ws-device"));

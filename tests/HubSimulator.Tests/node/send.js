@@ -1,13 +1,14 @@
 // The official Azure IoT Node.js device SDK sending the seed tutorial's message with an X.509 identity.
-// Usage: node send.js <host:port> <deviceId> <cert.pem (may hold the chain)> <key.pem> <server-ca.pem> [mqtt|mqttws]
-// mqttws is the SDK's MQTT over WebSocket transport (MqttWs). It always dials port 443; for a test port, the
-// <host:port> goes in the URL in place of <host>:443, and nothing else of the transport changes.
+// Usage: node send.js <host:port> <deviceId> <cert.pem (may hold the chain)> <key.pem> <server-ca.pem> [Mqtt|Amqp|MqttWebSocket]
+// The transport names are the module's Device__Transport values. MqttWebSocket is the SDK's MqttWs transport: it
+// always dials port 443; for a test port, the <host:port> goes in the URL in place of <host>:443, nothing else changes.
 'use strict';
 const fs = require('fs');
 const { Client, Message } = require('azure-iot-device');
 const { Mqtt, MqttWs } = require('azure-iot-device-mqtt');
+const { Amqp } = require('azure-iot-device-amqp');
 
-const [host, deviceId, certPath, keyPath, caPath, transportName = 'mqtt'] = process.argv.slice(2);
+const [host, deviceId, certPath, keyPath, caPath, transportName = 'Mqtt'] = process.argv.slice(2);
 
 class MqttWsOnTestPort extends MqttWs {
   _getBaseTransportConfig(credentials) {
@@ -19,18 +20,14 @@ class MqttWsOnTestPort extends MqttWs {
   }
 }
 
-const transports = { mqtt: Mqtt, mqttws: MqttWsOnTestPort };
-if (!caPath) {
-  console.error('usage: node send.js <host:port> <deviceId> <cert.pem> <key.pem> <server-ca.pem>');
+const transports = { Mqtt, Amqp, MqttWebSocket: MqttWsOnTestPort };
+if (!caPath || !transports[transportName]) {
+  console.error('usage: node send.js <host:port> <deviceId> <cert.pem> <key.pem> <server-ca.pem> [Mqtt|Amqp|MqttWebSocket]');
   process.exit(2);
 }
 
 async function main() {
-  const transport = transports[transportName];
-  if (!transport) {
-    throw new Error(`unknown transport '${transportName}': use mqtt or mqttws`);
-  }
-  const client = Client.fromConnectionString(`HostName=${host};DeviceId=${deviceId};x509=true`, transport);
+  const client = Client.fromConnectionString(`HostName=${host};DeviceId=${deviceId};x509=true`, transports[transportName]);
   client.setOptions({
     cert: fs.readFileSync(certPath, 'utf8'),
     key: fs.readFileSync(keyPath, 'utf8'),
