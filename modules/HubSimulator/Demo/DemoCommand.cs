@@ -35,7 +35,7 @@ public static class DemoCommand
     static readonly TimeSpan Patience = TimeSpan.FromSeconds(45);
 
     /// <summary>The transports the demo can run the module over (<c>Device__Transport</c> values).</summary>
-    static readonly string[] Transports = ["Mqtt", "Amqp"];
+    static readonly string[] Transports = ["Mqtt", "MqttWebSocket", "Amqp"];
 
     /// <summary>The <c>demo</c> verb.</summary>
     public static Command Create()
@@ -82,10 +82,12 @@ public static class DemoCommand
         File.Delete(messagesFile);
         var mqttPort = FreeLoopbackPort();
         var amqpPort = FreeLoopbackPort();
+        var webSocketPort = FreeLoopbackPort();
         await using var hub = SimulatorApp.Build([], new Dictionary<string, string?>
         {
             ["Simulator:MqttPort"] = Invariant(mqttPort),
             ["Simulator:AmqpPort"] = Invariant(amqpPort),
+            ["Simulator:WebSocketPort"] = Invariant(webSocketPort),
             ["Simulator:AdminPort"] = Invariant(FreeLoopbackPort()),
             ["Simulator:DataFolder"] = Path.Combine(folder, "hub"),
             ["Simulator:ServerCertificatePath"] = pki.ServerCertificatePem,
@@ -94,7 +96,7 @@ public static class DemoCommand
             ["Logging:LogLevel:Default"] = "Warning",
         });
         await hub.StartAsync();
-        Detail(output, $"MQTT over TLS on 127.0.0.1:{mqttPort}, AMQP over TLS on 127.0.0.1:{amqpPort} (client certificate required); the module uses {transport}");
+        Detail(output, $"MQTT over TLS on 127.0.0.1:{mqttPort}, AMQP over TLS on 127.0.0.1:{amqpPort}, MQTT over WebSocket on wss://localhost:{webSocketPort}/$iothub/websocket (client certificate required); the module uses {transport}");
 
         Step(output, 3, "registering the root CA and proving possession of its key");
         var registry = hub.Services.GetRequiredService<DeviceRegistry>();
@@ -112,7 +114,13 @@ public static class DemoCommand
         }
 
         using var deadline = new CancellationTokenSource(Patience);
-        using var module = ModuleLauncher.Run(moduleAssembly, ModuleSettings(pki, transport, transport == "Amqp" ? amqpPort : mqttPort, count, seed, outbox), output);
+        var port = transport switch
+        {
+            "Amqp" => amqpPort,
+            "MqttWebSocket" => webSocketPort,
+            _ => mqttPort,
+        };
+        using var module = ModuleLauncher.Run(moduleAssembly, ModuleSettings(pki, transport, port, count, seed, outbox), output);
         var moduleRun = module.WaitForExitAsync(deadline.Token);
         IReadOnlyList<ReceivedMessage> received = [];
         try

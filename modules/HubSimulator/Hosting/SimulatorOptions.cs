@@ -122,9 +122,9 @@ public sealed class SimulatorOptionsValidator : IValidateOptions<SimulatorOption
             return ValidateOptionsResult.Fail($"Simulator__AdminPort: {options.AdminPort} is not a free TCP port of its own; use 1-65535, not the MQTT or AMQP port.");
         }
 
-        if (options.WebSocketPort is { } webSocketPort && (webSocketPort is < 1 or > 65535 || webSocketPort == options.MqttPort || webSocketPort == options.AdminPort))
+        if (options.WebSocketPort is { } webSocketPort && (webSocketPort is < 1 or > 65535 || webSocketPort == options.MqttPort || webSocketPort == options.AmqpPort || webSocketPort == options.AdminPort))
         {
-            return ValidateOptionsResult.Fail($"Simulator__WebSocketPort: {webSocketPort} is not a free TCP port of its own; use 1-65535 (IoT Hub uses 443), not the MQTT or admin port, or leave it unset for no WebSocket endpoint.");
+            return ValidateOptionsResult.Fail($"Simulator__WebSocketPort: {webSocketPort} is not a free TCP port of its own; use 1-65535 (IoT Hub uses 443), not the MQTT, AMQP or admin port, or leave it unset for no WebSocket endpoint.");
         }
 
         if (string.IsNullOrWhiteSpace(options.ServerCertificatePath) != string.IsNullOrWhiteSpace(options.ServerKeyPath))
