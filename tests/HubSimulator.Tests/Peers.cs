@@ -38,6 +38,18 @@ internal static class Peers
         return ModuleProcess.StartExecutable("node", ["device.js", .. arguments], new Dictionary<string, string?>(), NodeFolder);
     }
 
+    /// <summary>Runs <c>node provision.js ...</c> (the official DPS device SDK); fails with the install command when it is missing.</summary>
+    public static Task<ExternalResult> NodeProvisionAsync(params string[] arguments)
+    {
+        if (!Directory.Exists(Path.Combine(NodeFolder, "node_modules", "azure-iot-provisioning-device-mqtt")))
+        {
+            throw new InvalidOperationException(
+                $"The Azure IoT Node.js provisioning SDK is not installed for this test; install it: cd {NodeFolder} && npm ci   (.ci/run does this)");
+        }
+
+        return ExternalProcess.RunAsync("node", "apt-get install -y nodejs npm", ["provision.js", .. arguments], TimeSpan.FromSeconds(30), NodeFolder);
+    }
+
     /// <summary>Runs the simulator's CLI (<c>dotnet HubSimulator.dll ...</c>) to completion.</summary>
     public static Task<ExternalResult> SimulatorCliAsync(string workingDirectory, params string[] arguments) =>
         ExternalProcess.RunAsync("dotnet", "install the .NET 10 SDK", [SimulatorAssembly, .. arguments], TimeSpan.FromSeconds(60), workingDirectory);

@@ -3,6 +3,7 @@ using HubSimulator.Demo;
 using HubSimulator.Hosting;
 using HubSimulator.Registry;
 using HubSimulator.Messages;
+using HubSimulator.Provisioning;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -29,6 +30,13 @@ public sealed class SimulatorFixture : IAsyncLifetime
 
     public int AdminPort { get; } = FreePort.Next();
 
+    /// <summary>The DPS endpoint's port (id scope <see cref="IdScope"/>).</summary>
+    public int ProvisioningPort { get; } = FreePort.Next();
+
+    public const string IdScope = "0ne00000042";
+
+    public EnrollmentStore Enrollments => app.Services.GetRequiredService<EnrollmentStore>();
+
     public Uri AdminUri => new($"http://127.0.0.1:{AdminPort}");
 
     public DeviceRegistry Registry => app.Services.GetRequiredService<DeviceRegistry>();
@@ -43,6 +51,8 @@ public sealed class SimulatorFixture : IAsyncLifetime
         {
             ["Simulator:MqttPort"] = MqttPort.ToString(CultureInfo.InvariantCulture),
             ["Simulator:AdminPort"] = AdminPort.ToString(CultureInfo.InvariantCulture),
+            ["Simulator:ProvisioningPort"] = ProvisioningPort.ToString(CultureInfo.InvariantCulture),
+            ["Simulator:IdScope"] = IdScope,
             ["Simulator:DataFolder"] = Path.Combine(Pki.Folder, "hub"),
             ["Simulator:ServerCertificatePath"] = Pki.ServerCertificatePem,
             ["Simulator:ServerKeyPath"] = Pki.ServerKeyPem,

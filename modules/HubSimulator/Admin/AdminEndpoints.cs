@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using HubSimulator.Cloud;
+using HubSimulator.Provisioning;
 using HubSimulator.Registry;
 using HubSimulator.Messages;
 using IotHub.Protocol;
@@ -33,6 +34,12 @@ public static class AdminEndpoints
         app.MapPost("/devices", (AddDeviceRequest request, DeviceRegistry registry) =>
             Guard(() => Results.Created($"/devices/{request.DeviceId}",
                 registry.AddDevice(request.DeviceId, request.Authentication, request.PrimaryThumbprint, request.SecondaryThumbprint))));
+        app.MapDelete("/devices/{id}", (string id, DeviceRegistry registry) => Guard(() =>
+        {
+            registry.RemoveDevice(id);
+            return Results.NoContent();
+        }));
+        app.MapEnrollments();
         app.MapGet("/devices/{id}/messages", (string id, MessageStore telemetry) => telemetry.For(id));
         app.MapGet("/messages", (MessageStore telemetry) => telemetry.For(null));
 
@@ -103,7 +110,7 @@ public static class AdminEndpoints
     static IResult? Known(DeviceRegistry registry, string id) =>
         registry.FindDevice(id) is null ? Results.NotFound(new ErrorResponse($"Device '{id}' is not registered.")) : null;
 
-    static IResult Guard(Func<IResult> action)
+    internal static IResult Guard(Func<IResult> action)
     {
         try
         {

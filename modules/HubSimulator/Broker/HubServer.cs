@@ -73,7 +73,7 @@ public sealed partial class HubServer(
             ? Path.GetFullPath(Path.Combine(settings.DataFolder, ServerCertificate.CaFileName))
             : "the CA that issued " + settings.ServerCertificatePath;
         var subject = listener.Subject ?? "?";
-        var host = settings.IsLoopback ? "localhost" : settings.HostNames.Split(',')[0].Trim();
+        var host = settings.PublicHostName;
         var trustFile = string.IsNullOrWhiteSpace(settings.ServerCertificatePath) ? trust : "<the CA file that issued the server certificate>";
         lifetime.ApplicationStarted.Register(() => // once the admin port is bound too
         {

@@ -27,6 +27,12 @@ public sealed partial class TlsListener(IOptions<SimulatorOptions> simulatorOpti
     MqttServerOptions? serverOptions;
     IMqttNetLogger? mqttLogger;
 
+    /// <summary>
+    /// Which port it binds and the setting that names it: the hub's MQTT port unless changed (the DPS endpoint is a
+    /// second listener on <see cref="SimulatorOptions.ProvisioningPort"/>).
+    /// </summary>
+    public Func<SimulatorOptions, (int Port, string Setting)> Endpoint { get; init; } = settings => (settings.MqttPort, "Simulator__MqttPort");
+
     /// <summary>The server certificate's subject, once started.</summary>
     public string? Subject { get; private set; }
 
@@ -43,14 +49,15 @@ public sealed partial class TlsListener(IOptions<SimulatorOptions> simulatorOpti
         serverOptions = options;
         mqttLogger = logger;
         var address = IPAddress.Parse(settings.BindAddress);
+        var (port, setting) = Endpoint(settings);
         socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
-            socket.Bind(new IPEndPoint(address, settings.MqttPort));
+            socket.Bind(new IPEndPoint(address, port));
         }
         catch (SocketException ex) when (ex.SocketErrorCode == SocketError.AddressAlreadyInUse)
         {
-            throw StartupException.PortInUse("Simulator__MqttPort", settings.BindAddress, settings.MqttPort, ex);
+            throw StartupException.PortInUse(setting, settings.BindAddress, port, ex);
         }
 
         socket.Listen();

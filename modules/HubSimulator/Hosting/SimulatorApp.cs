@@ -6,6 +6,7 @@ using HubSimulator.Cloud;
 using HubSimulator.Dashboard;
 using HubSimulator.Registry;
 using HubSimulator.Messages;
+using HubSimulator.Provisioning;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -96,6 +97,7 @@ public static class SimulatorApp
         services.AddDashboard();
         services.AddSingleton<HubServer>();
         services.AddHostedService(provider => provider.GetRequiredService<HubServer>());
+        services.AddProvisioning();
         return services;
     }
 

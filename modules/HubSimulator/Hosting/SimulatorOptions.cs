@@ -16,6 +16,12 @@ public sealed class SimulatorOptions
     /// <summary>MQTT over TLS port (IoT Hub: 8883).</summary>
     public int MqttPort { get; set; } = 8883;
 
+    /// <summary>Device Provisioning Service endpoint (MQTT over TLS, DPS's 8883); 0 leaves it off.</summary>
+    public int ProvisioningPort { get; set; }
+
+    /// <summary>The DPS instance's id scope devices name in their username.</summary>
+    public string IdScope { get; set; } = "0ne00000001";
+
     /// <summary>HTTP admin API port.</summary>
     public int AdminPort { get; set; } = 5080;
 
@@ -45,6 +51,9 @@ public sealed class SimulatorOptions
 
     /// <summary>How long a TCP connection may take to complete the TLS handshake before it is closed.</summary>
     public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The hub's host name as devices reach it (what DPS assigns): localhost on loopback, else the first of <see cref="HostNames"/>.</summary>
+    public string PublicHostName => IsLoopback ? "localhost" : HostNames.Split(',')[0].Trim();
 
     /// <summary>True when the endpoints listen on loopback only.</summary>
     public bool IsLoopback => IPAddress.TryParse(BindAddress, out var address) && IPAddress.IsLoopback(address);
@@ -82,6 +91,16 @@ public sealed class SimulatorOptionsValidator : IValidateOptions<SimulatorOption
         if (options.MqttPort is < 0 or > 65535)
         {
             return ValidateOptionsResult.Fail($"Simulator__MqttPort: {options.MqttPort} is not a TCP port; use 1-65535 (IoT Hub uses 8883).");
+        }
+
+        if (options.ProvisioningPort is < 0 or > 65535 || (options.ProvisioningPort != 0 && (options.ProvisioningPort == options.MqttPort || options.ProvisioningPort == options.AdminPort)))
+        {
+            return ValidateOptionsResult.Fail($"Simulator__ProvisioningPort: {options.ProvisioningPort} is not a free TCP port of its own; use 1-65535 (DPS uses 8883), not the MQTT or admin port, or 0 for no DPS endpoint.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.IdScope) || !options.IdScope.All(char.IsAsciiLetterOrDigit))
+        {
+            return ValidateOptionsResult.Fail($"Simulator__IdScope: '{options.IdScope}' is not an id scope; use letters and digits, e.g. 0ne00000001.");
         }
 
         if (options.AdminPort is < 0 or > 65535 || options.AdminPort == options.MqttPort)

@@ -156,6 +156,20 @@ public sealed class DeviceRegistry
         }
     }
 
+    /// <summary>Deletes a device (the portal's "Delete device"); its next CONNECT is refused as not registered.</summary>
+    public void RemoveDevice(string deviceId)
+    {
+        lock (gate)
+        {
+            if (state.Devices.RemoveAll(d => d.DeviceId == deviceId) == 0)
+            {
+                throw new RegistryException(404, $"Device '{deviceId}' is not registered.");
+            }
+
+            Save();
+        }
+    }
+
     /// <summary>The device, or null when it is not registered.</summary>
     public DeviceRecord? FindDevice(string deviceId)
     {

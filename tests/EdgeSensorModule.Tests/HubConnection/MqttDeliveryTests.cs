@@ -120,7 +120,7 @@ public sealed class MqttDeliveryTests(BrokerFixture fixture) : IClassFixture<Bro
         Assert.Contains("Checking again in", line, StringComparison.Ordinal);
     }
 
-    static void AssertContract(string deviceId, int count, IReadOnlyList<ReceivedTelemetry> messages)
+    internal static void AssertContract(string deviceId, int count, IReadOnlyList<ReceivedTelemetry> messages)
     {
         Assert.All(messages, m => Assert.StartsWith(MqttTopics.DeviceTelemetryPrefix(deviceId), m.Topic, StringComparison.Ordinal));
         var bodies = messages.Select(m => TelemetryContract.ParseBody(m.Body)).ToList();

@@ -87,6 +87,5 @@ public class SensorSoakTests(ITestOutputHelper output)
         Assert.True(readings > 1000, $"only {readings} readings in {reads} reads ({cleanReads} fault-free)");
         Assert.Equal((reads + 2, reads - readings), (health.Reads, health.Failures));
         Assert.Equal(datasheetReading.TemperatureCelsius, after.Reading?.TemperatureCelsius);
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(90), $"took {watch.Elapsed}");
     }
 }

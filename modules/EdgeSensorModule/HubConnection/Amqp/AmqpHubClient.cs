@@ -1,0 +1,234 @@
+using System.Net;
+using EdgeSensorModule.Configuration;
+using IotHub.Amqp;
+using IotHub.Certificates;
+using IotHub.Protocol;
+using Microsoft.Azure.Amqp;
+using Microsoft.Azure.Amqp.Framing;
+using Microsoft.Azure.Amqp.Transport;
+using Microsoft.Extensions.Logging;
+using System.Security.Cryptography.X509Certificates;
+
+namespace EdgeSensorModule.HubConnection.Amqp;
+
+/// <summary>
+/// IoT Hub's AMQP 1.0 device protocol on Microsoft.Azure.Amqp, as the official SDKs speak it with X.509: TLS on 5671
+/// with the device certificate and its chain (<see cref="TlsConnector"/>), then the plain AMQP header (no SASL, no
+/// CBS), one session, and the telemetry sender link on <c>/devices/{id}/messages/events</c>. A message is sent
+/// unsettled and completes only on the hub's Accepted outcome.
+/// </summary>
+public sealed partial class AmqpHubClient : IHubClient
+{
+    static readonly ProtocolHeader AmqpHeader = new(ProtocolId.Amqp, new AmqpVersion(1, 0, 0));
+
+    readonly DeviceOptions device;
+    readonly ILogger<AmqpHubClient> logger;
+    readonly TlsConnector tls;
+    readonly string host;
+    readonly int port;
+    readonly string endpoint;
+    Connection? current;
+
+    /// <summary>Creates the client; it does not connect yet.</summary>
+    public AmqpHubClient(DeviceOptions device, ClientIdentity identity, X509Certificate2Collection? trustBundle, ILogger<AmqpHubClient> logger)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        this.device = device;
+        this.logger = logger;
+        host = device.ConnectHostName;
+        port = device.Port ?? AmqpEndpoints.AmqpTlsPort;
+        endpoint = $"{host}:{port}";
+        tls = new TlsConnector(host, identity, trustBundle, "Device__TrustBundlePath");
+    }
+
+    /// <inheritdoc />
+    public bool IsConnected => current is { } c && c.Link.State == AmqpObjectState.Opened && c.Amqp.State == AmqpObjectState.Opened;
+
+    /// <inheritdoc />
+    public async Task ConnectAsync(CancellationToken cancellationToken)
+    {
+        if (IsConnected)
+        {
+            return;
+        }
+
+        await CloseCurrentAsync();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(device.ConnectTimeout);
+        AmqpConnection? amqp = null;
+        try
+        {
+            var stream = await tls.ConnectAsync(new DnsEndPoint(host, port), timeout.Token);
+            var transport = new StreamTransport(stream, "device", endpoint);
+            var settings = new AmqpSettings();
+            var provider = new AmqpTransportProvider();
+            provider.Versions.Add(AmqpHeader.Version);
+            settings.TransportProviders.Add(provider);
+            amqp = new AmqpConnection(transport, AmqpHeader, true, settings, new AmqpConnectionSettings
+            {
+                ContainerId = Guid.NewGuid().ToString("N"),
+                HostName = host,
+                MaxFrameSize = AmqpConstants.DefaultMaxFrameSize,
+                IdleTimeOut = (uint)device.KeepAlive.TotalMilliseconds,
+            });
+            await amqp.OpenAsync(timeout.Token);
+            var session = amqp.CreateSession(new AmqpSessionSettings { Properties = new Fields() });
+            await session.OpenAsync(timeout.Token);
+            var link = new SendingAmqpLink(TelemetryLinkSettings());
+            link.AttachTo(session);
+            await link.OpenAsync(timeout.Token);
+            var connection = new Connection(amqp, link);
+            amqp.Closed += (_, _) => OnClosed(connection);
+            current = connection;
+        }
+        catch (Exception ex) when (cancellationToken.IsCancellationRequested)
+        {
+            amqp?.Abort();
+            throw new OperationCanceledException($"Connecting to {endpoint} was cancelled.", ex, cancellationToken);
+        }
+        catch (Exception ex) when (timeout.IsCancellationRequested || ex is TimeoutException)
+        {
+            amqp?.Abort();
+            throw new HubException(HubErrorCode.Timeout, $"Connecting to {endpoint} took longer than Device__ConnectTimeout ({device.ConnectTimeout}).", ex);
+        }
+        catch (HubException)
+        {
+            amqp?.Abort();
+            throw; // from TlsConnector: already classified
+        }
+        catch (Exception ex) when (AmqpFailure.Classify(ex, endpoint, device.Id, "connecting") is { } failure)
+        {
+            amqp?.Abort();
+            throw failure;
+        }
+
+        LogConnected(logger, endpoint, device.Id);
+    }
+
+    /// <inheritdoc />
+    public async Task SendAsync(HubMessage message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        if (message.Body.Length > MqttConnectionIdentity.MaxMessageBytes)
+        {
+            throw new HubException(HubErrorCode.MessageRejected,
+                $"Message {message.MessageId} has {message.Body.Length} bytes; IoT Hub accepts at most {MqttConnectionIdentity.MaxMessageBytes}.");
+        }
+
+        if (current is not { } connection)
+        {
+            throw new HubException(HubErrorCode.ConnectionLost, $"Not connected to {endpoint}.");
+        }
+
+        Outcome outcome;
+        using var amqpMessage = AmqpTelemetry.ToAmqp(message);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(device.OperationTimeout);
+        try
+        {
+            outcome = await connection.Link.SendMessageAsync(amqpMessage, new ArraySegment<byte>(Guid.NewGuid().ToByteArray()), AmqpConstants.NullBinary, timeout.Token);
+        }
+        catch (Exception ex) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException($"Sending message {message.MessageId} was cancelled.", ex, cancellationToken);
+        }
+        catch (Exception ex) when (timeout.IsCancellationRequested || ex is TimeoutException)
+        {
+            throw new HubException(HubErrorCode.Timeout, $"No acknowledgement from {endpoint} within Device__OperationTimeout ({device.OperationTimeout}).", ex);
+        }
+        catch (Exception ex) when (AmqpFailure.Classify(ex, endpoint, device.Id, "sending") is { } failure)
+        {
+            throw failure;
+        }
+
+        if (AmqpFailure.FromOutcome(outcome, message.MessageId, endpoint) is { } refused)
+        {
+            throw refused;
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task DisconnectAsync(CancellationToken cancellationToken)
+    {
+        if (current is not { } connection)
+        {
+            return;
+        }
+
+        current = null;
+        connection.Closing = true;
+        try
+        {
+            await connection.Amqp.CloseAsync(cancellationToken);
+        }
+#pragma warning disable CA1031 // Closing is best effort: the connection may already be gone in any of the library's ways.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            connection.Amqp.Abort();
+            LogDisconnectFailed(logger, endpoint, ex.Message);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await CloseCurrentAsync();
+    }
+
+    async Task CloseCurrentAsync()
+    {
+        using var close = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        await DisconnectAsync(close.Token);
+    }
+
+    AmqpLinkSettings TelemetryLinkSettings()
+    {
+        var settings = new AmqpLinkSettings
+        {
+            LinkName = $"TelemetrySenderLink_{Guid.NewGuid():N}",
+            Role = false,
+            InitialDeliveryCount = 0,
+            Source = new Source { Address = device.Id },
+            Target = new Target { Address = AmqpEndpoints.TelemetryAddress(host, port, device.Id) },
+            Properties = new Fields(),
+        };
+        settings.Properties.Add(AmqpEndpoints.ClientVersionProperty, MqttHubClient.ProductInfo);
+        settings.Properties.Add(AmqpEndpoints.ApiVersionProperty, AmqpEndpoints.ApiVersion);
+        return settings;
+    }
+
+    void OnClosed(Connection connection)
+    {
+        if (connection.Closing)
+        {
+            LogClosed(logger, endpoint);
+            return;
+        }
+
+        var error = connection.Amqp.TerminalException?.Message ?? connection.Link.TerminalException?.Message ?? "the connection closed";
+        LogDisconnected(logger, endpoint, error);
+    }
+
+    /// <summary>One open connection with its telemetry link; <see cref="Closing"/> when the module closes it.</summary>
+    sealed class Connection(AmqpConnection amqp, SendingAmqpLink link)
+    {
+        public AmqpConnection Amqp { get; } = amqp;
+
+        public SendingAmqpLink Link { get; } = link;
+
+        public volatile bool Closing;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Connected to {Endpoint} as device {DeviceId} (AMQP)")]
+    private static partial void LogConnected(ILogger logger, string endpoint, string deviceId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Disconnected from {Endpoint}")]
+    private static partial void LogClosed(ILogger logger, string endpoint);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Connection to {Endpoint} lost: {Detail}")]
+    private static partial void LogDisconnected(ILogger logger, string endpoint, string detail);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Disconnect from {Endpoint} did not complete cleanly: {Detail}")]
+    private static partial void LogDisconnectFailed(ILogger logger, string endpoint, string detail);
+}
