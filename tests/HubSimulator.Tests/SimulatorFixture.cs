@@ -28,6 +28,8 @@ public sealed class SimulatorFixture : IAsyncLifetime
 
     public int MqttPort { get; } = FreePort.Next();
 
+    public int AmqpPort { get; } = FreePort.Next();
+
     public int AdminPort { get; } = FreePort.Next();
 
     /// <summary>The DPS endpoint's port (id scope <see cref="IdScope"/>).</summary>
@@ -36,6 +38,9 @@ public sealed class SimulatorFixture : IAsyncLifetime
     public const string IdScope = "0ne00000042";
 
     public EnrollmentStore Enrollments => app.Services.GetRequiredService<EnrollmentStore>();
+
+    /// <summary>The device port of a transport (<c>Device__Transport</c> value).</summary>
+    public int PortFor(string transport) => transport == "Amqp" ? AmqpPort : MqttPort;
 
     public Uri AdminUri => new($"http://127.0.0.1:{AdminPort}");
 
@@ -50,6 +55,7 @@ public sealed class SimulatorFixture : IAsyncLifetime
         app = SimulatorApp.Build([], new Dictionary<string, string?>
         {
             ["Simulator:MqttPort"] = MqttPort.ToString(CultureInfo.InvariantCulture),
+            ["Simulator:AmqpPort"] = AmqpPort.ToString(CultureInfo.InvariantCulture),
             ["Simulator:AdminPort"] = AdminPort.ToString(CultureInfo.InvariantCulture),
             ["Simulator:ProvisioningPort"] = ProvisioningPort.ToString(CultureInfo.InvariantCulture),
             ["Simulator:IdScope"] = IdScope,

@@ -79,6 +79,15 @@ public sealed class DeviceOptions : IParsedOptions
     /// <summary>The host the module connects to: the gateway when set, else the hub.</summary>
     public string ConnectHostName => string.IsNullOrWhiteSpace(GatewayHostName) ? HostName : GatewayHostName;
 
+    /// <summary>A copy connecting to <paramref name="hostName"/> as <paramref name="deviceId"/> (what DPS assigned).</summary>
+    public DeviceOptions AssignedTo(string hostName, string deviceId)
+    {
+        var copy = (DeviceOptions)MemberwiseClone();
+        copy.HostName = hostName;
+        copy.Id = deviceId;
+        return copy;
+    }
+
     /// <inheritdoc />
     void IParsedOptions.Parse(SettingReader settings)
     {

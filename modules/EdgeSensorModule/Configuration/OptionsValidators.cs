@@ -5,21 +5,23 @@ using Microsoft.Extensions.Options;
 namespace EdgeSensorModule.Configuration;
 
 /// <summary>Checks <see cref="DeviceOptions"/>; each failure names the environment variable and the fix.</summary>
-internal sealed class DeviceOptionsValidator : IValidateOptions<DeviceOptions>
+internal sealed class DeviceOptionsValidator(IOptions<ProvisioningOptions> provisioning) : IValidateOptions<DeviceOptions>
 {
     static readonly SearchValues<char> NotInAHostName = SearchValues.Create(":/?#@ \t");
 
     public ValidateOptionsResult Validate(string? name, DeviceOptions options)
     {
         var failures = new List<string>();
-        if (string.IsNullOrWhiteSpace(options.Id))
+        // With DPS the hub and device id come from the service (the device id is the certificate's CN).
+        var provisioned = provisioning.Value.IsEnabled;
+        if (string.IsNullOrWhiteSpace(options.Id) && !provisioned)
         {
             failures.Add("Device__Id is required: set it to the device id registered in IoT Hub (the certificate's CN).");
         }
 
-        if (string.IsNullOrWhiteSpace(options.HostName))
+        if (string.IsNullOrWhiteSpace(options.HostName) && !provisioned)
         {
-            failures.Add("Device__HostName is required: set it to the IoT Hub host name, e.g. myhub.azure-devices.net.");
+            failures.Add("Device__HostName is required: set it to the IoT Hub host name, e.g. myhub.azure-devices.net (or set Provisioning__IdScope to be told it by DPS).");
         }
 
         if (options.Port is < 1 or > 65535)

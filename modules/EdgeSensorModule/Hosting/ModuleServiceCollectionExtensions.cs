@@ -5,6 +5,7 @@ using EdgeSensorModule.HubConnection.Amqp;
 using EdgeSensorModule.HubConnection.Proxy;
 using EdgeSensorModule.Metrics;
 using EdgeSensorModule.Outbox;
+using EdgeSensorModule.Provisioning;
 using EdgeSensorModule.Sensors;
 using EdgeSensorModule.Sampling;
 using EdgeSensorModule.Delivery;
@@ -69,10 +70,12 @@ public static class ModuleServiceCollectionExtensions
         services.Configure<HostOptions>(host => host.ShutdownTimeout = TelemetryOptions.ShutdownTimeoutRange.Max + TimeSpan.FromSeconds(2));
 
     static IServiceCollection AddIotHubClient(this IServiceCollection services) => services
-        .AddSingleton(provider => DeviceIdentity.Load(Device(provider), provider.GetRequiredService<TimeProvider>().GetUtcNow()))
+        .AddSingleton(provider => DeviceIdentity.Load(Device(provider), provider.GetRequiredService<TimeProvider>().GetUtcNow(),
+            provisioned: provider.GetRequiredService<IOptions<ProvisioningOptions>>().Value.IsEnabled))
         .AddSingleton(provider => ServerTrust.Load(Device(provider)))
         .AddSingleton(provider => new ProxySetting(HttpProxy.Load(Device(provider))))
-        .AddSingleton(HubClient)
+        .AddSingleton(provider => new CurrentHub(Device(provider)))
+        .AddSingleton(provider => provider.ProvisionedOr(device => HubClient(provider, device)))
         .AddSingleton(provider => provider.GetRequiredService<IHubClient>() as ICloudChannel
             ?? new OneWayChannel(Device(provider).Transport, provider.GetRequiredService<ILogger<OneWayChannel>>()))
         .OpenAtStartup<ClientIdentity>()
@@ -80,9 +83,10 @@ public static class ModuleServiceCollectionExtensions
         .OpenAtStartup<ProxySetting>();
 
     /// <summary>The one place that knows the transports: delivery drives whichever <see cref="IHubClient"/> this returns.</summary>
-    static IHubClient HubClient(IServiceProvider provider)
+    /// <param name="provider">The services.</param>
+    /// <param name="device">The settings, or a copy with the hub and device id DPS assigned.</param>
+    static IHubClient HubClient(IServiceProvider provider, DeviceOptions device)
     {
-        var device = Device(provider);
         var identity = provider.GetRequiredService<ClientIdentity>();
         var trust = provider.GetRequiredService<ServerTrust>().Anchors;
         return device.Transport switch

@@ -22,13 +22,20 @@ public static class DeviceIdentity
     /// <summary>
     /// Loads the identity from the <c>Device__*</c> settings and checks it: the CN must equal <c>Device__Id</c> and
     /// the certificate must not have expired. (A certificate not yet valid is accepted here: the clock may be behind.)
+    /// With DPS (<paramref name="provisioned"/>) an unset <c>Device__Id</c> becomes the CN: the registration id, and
+    /// the device id DPS gives devices of an enrollment group.
     /// </summary>
-    public static ClientIdentity Load(DeviceOptions device, DateTimeOffset now)
+    public static ClientIdentity Load(DeviceOptions device, DateTimeOffset now, bool provisioned = false)
     {
         ArgumentNullException.ThrowIfNull(device);
         var identity = ClientIdentityLoader.Load(device.CertificatePath, Password(device), device.PrivateKeyPath, CertificateSettingNames.Device);
         try
         {
+            if (provisioned && string.IsNullOrWhiteSpace(device.Id))
+            {
+                device.Id = identity.CommonName;
+            }
+
             if (!string.Equals(identity.CommonName, device.Id, StringComparison.Ordinal))
             {
                 throw new CertificateException(

@@ -33,7 +33,7 @@ public static class MetricsServiceCollectionExtensions
 
         services.AddSingleton<ModuleMetrics>();
         services.AddSingleton(provider => new MetricsCollector(provider.GetRequiredService<ModuleMetrics>().Meter));
-        services.AddSingleton(_ => new MetricsLabels(configuration));
+        services.AddSingleton(provider => new MetricsLabels(configuration, provider.GetRequiredService<CurrentHub>()));
         services.AddSingleton(provider => new ModuleGauges(
             provider.GetRequiredService<ModuleMetrics>(),
             provider.GetRequiredService<IOutbox>(),

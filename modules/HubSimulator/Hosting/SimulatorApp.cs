@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Serialization;
 using HubSimulator.Admin;
 using HubSimulator.Broker;
+using HubSimulator.Broker.Amqp;
 using HubSimulator.Cloud;
 using HubSimulator.Dashboard;
 using HubSimulator.Registry;
@@ -91,12 +92,16 @@ public static class SimulatorApp
         services.AddSingleton<MethodCalls>();
         services.AddSingleton<CloudToDeviceMessages>();
         services.AddSingleton<ClientChains>();
+        services.AddSingleton<DeviceTls>();
         services.AddSingleton<TlsListener>();
+        services.AddSingleton<AmqpTlsListener>();
         services.AddSingleton<DeviceAuthenticator>();
         services.AddSingleton<PublishHandler>();
         services.AddDashboard();
         services.AddSingleton<HubServer>();
         services.AddHostedService(provider => provider.GetRequiredService<HubServer>());
+        services.AddSingleton<AmqpHubServer>();
+        services.AddHostedService(provider => provider.GetRequiredService<AmqpHubServer>());
         services.AddProvisioning();
         return services;
     }

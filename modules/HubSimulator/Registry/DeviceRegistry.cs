@@ -138,6 +138,20 @@ public sealed class DeviceRegistry
         return record;
     }
 
+    /// <summary>Deletes a device (the portal's "Delete device"); its next CONNECT is refused as not registered.</summary>
+    public void RemoveDevice(string deviceId)
+    {
+        lock (gate)
+        {
+            if (state.Devices.RemoveAll(d => d.DeviceId == deviceId) == 0)
+            {
+                throw new RegistryException(404, $"Device '{deviceId}' is not registered.");
+            }
+
+            Save();
+        }
+    }
+
     /// <summary>Records the model id a device announced on connecting; a connection without one leaves the last one.</summary>
     public void RecordModelId(string deviceId, string? modelId)
     {
@@ -153,20 +167,6 @@ public sealed class DeviceRegistry
                 device.ModelId = modelId;
                 Save();
             }
-        }
-    }
-
-    /// <summary>Deletes a device (the portal's "Delete device"); its next CONNECT is refused as not registered.</summary>
-    public void RemoveDevice(string deviceId)
-    {
-        lock (gate)
-        {
-            if (state.Devices.RemoveAll(d => d.DeviceId == deviceId) == 0)
-            {
-                throw new RegistryException(404, $"Device '{deviceId}' is not registered.");
-            }
-
-            Save();
         }
     }
 
