@@ -32,6 +32,9 @@ public sealed class SimulatorFixture : IAsyncLifetime
 
     public int AdminPort { get; } = FreePort.Next();
 
+    /// <summary>The WebSocket endpoint's port (<c>Simulator__WebSocketPort</c>).</summary>
+    public int WebSocketPort { get; } = FreePort.Next();
+
     /// <summary>The DPS endpoint's port (id scope <see cref="IdScope"/>).</summary>
     public int ProvisioningPort { get; } = FreePort.Next();
 
@@ -57,6 +60,7 @@ public sealed class SimulatorFixture : IAsyncLifetime
             ["Simulator:MqttPort"] = MqttPort.ToString(CultureInfo.InvariantCulture),
             ["Simulator:AmqpPort"] = AmqpPort.ToString(CultureInfo.InvariantCulture),
             ["Simulator:AdminPort"] = AdminPort.ToString(CultureInfo.InvariantCulture),
+            ["Simulator:WebSocketPort"] = WebSocketPort.ToString(CultureInfo.InvariantCulture),
             ["Simulator:ProvisioningPort"] = ProvisioningPort.ToString(CultureInfo.InvariantCulture),
             ["Simulator:IdScope"] = IdScope,
             ["Simulator:DataFolder"] = Path.Combine(Pki.Folder, "hub"),

@@ -1,4 +1,5 @@
 using System.Buffers;
+using HubSimulator.Broker.WebSockets;
 using HubSimulator.Cloud;
 using HubSimulator.Dashboard;
 using HubSimulator.Hosting;
@@ -23,6 +24,7 @@ public sealed partial class HubServer(
     DeviceAuthenticator authenticator,
     ClientChains chains,
     TlsListener listener,
+    MqttWebSocketAdapter webSockets,
     PublishHandler publishes,
     DeviceLink link,
     IHostApplicationLifetime lifetime,
@@ -44,7 +46,7 @@ public sealed partial class HubServer(
             .WithoutDefaultEndpoint()
             .WithPersistentSessions()
             .Build();
-        server = new MqttServerFactory().CreateMqttServer(serverOptions, [listener]);
+        server = new MqttServerFactory().CreateMqttServer(serverOptions, [listener, webSockets]);
         server.ValidatingConnectionAsync += OnConnectAsync;
         server.ClientConnectedAsync += e =>
         {
@@ -78,6 +80,11 @@ public sealed partial class HubServer(
         lifetime.ApplicationStarted.Register(() => // once the admin port is bound too
         {
             LogListening(logger, settings.BindAddress, settings.MqttPort, subject, trust, settings.AdminPort);
+            if (settings.WebSocketPort is { } webSocketPort)
+            {
+                LogWebSocketListening(logger, settings.BindAddress, webSocketPort, WebSocketEndpoint.Path);
+            }
+
             LogModuleSettings(logger, $"Device__HostName={host} Device__Port={settings.MqttPort} Device__TrustBundlePath={trustFile}");
         });
     }
@@ -177,6 +184,9 @@ public sealed partial class HubServer(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "MQTT over TLS listening on {Address}:{Port} (server certificate {Subject}; devices trust {TrustBundle}); admin API on port {AdminPort}")]
     private static partial void LogListening(ILogger logger, string address, int port, string subject, string trustBundle, int adminPort);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "MQTT over WebSocket listening on wss://{Address}:{Port}{Path} (modules: Device__Transport=MqttWebSocket and this port as Device__Port)")]
+    private static partial void LogWebSocketListening(ILogger logger, string address, int port, string path);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "A module reaches this hub with: {Settings} Device__Id=<a registered device> Device__CertificatePath=<its PFX or PEM chain>")]
     private static partial void LogModuleSettings(ILogger logger, string settings);

@@ -19,6 +19,12 @@ public sealed class SimulatorOptions
     /// <summary>AMQP over TLS port (IoT Hub: 5671); 0 turns the AMQP endpoint off.</summary>
     public int AmqpPort { get; set; } = 5671;
 
+    /// <summary>
+    /// Port of the WebSocket endpoint (<c>wss://host:port/$iothub/websocket</c>, IoT Hub: 443) for MQTT over WebSocket;
+    /// unset for none.
+    /// </summary>
+    public int? WebSocketPort { get; set; }
+
     /// <summary>Device Provisioning Service endpoint (MQTT over TLS, DPS's 8883); 0 leaves it off.</summary>
     public int ProvisioningPort { get; set; }
 
@@ -114,6 +120,11 @@ public sealed class SimulatorOptionsValidator : IValidateOptions<SimulatorOption
         if (options.AdminPort is < 0 or > 65535 || options.AdminPort == options.MqttPort || (options.AmqpPort != 0 && options.AdminPort == options.AmqpPort))
         {
             return ValidateOptionsResult.Fail($"Simulator__AdminPort: {options.AdminPort} is not a free TCP port of its own; use 1-65535, not the MQTT or AMQP port.");
+        }
+
+        if (options.WebSocketPort is { } webSocketPort && (webSocketPort is < 1 or > 65535 || webSocketPort == options.MqttPort || webSocketPort == options.AdminPort))
+        {
+            return ValidateOptionsResult.Fail($"Simulator__WebSocketPort: {webSocketPort} is not a free TCP port of its own; use 1-65535 (IoT Hub uses 443), not the MQTT or admin port, or leave it unset for no WebSocket endpoint.");
         }
 
         if (string.IsNullOrWhiteSpace(options.ServerCertificatePath) != string.IsNullOrWhiteSpace(options.ServerKeyPath))
