@@ -82,8 +82,10 @@ public static class AdminCommands
     {
         var device = DeviceOption();
         var body = CliOptions.Required("--body", "The message body, as text.", "TEXT");
-        return AdminRequest.Create("c2d", "Send a cloud-to-device message; it waits in the device's queue until the device takes it.",
-            (p, http, c) => http.PostAsJsonAsync($"/devices/{AdminRequest.Escape(p.GetRequiredValue(device))}/messages/devicebound", new CloudToDeviceRequest(p.GetRequiredValue(body), null), c), device, body);
+        var ttl = CliOptions.OptionalPositive("--ttl", "Seconds the message waits for the device before it is dropped (IoT Hub's default 3600, at most 172800).");
+        return AdminRequest.Create("c2d", "Send a cloud-to-device message: queued for the device (at most 50 wait) until it completes it or the message expires.",
+            (p, http, c) => http.PostAsJsonAsync($"/devices/{AdminRequest.Escape(p.GetRequiredValue(device))}/messages/devicebound",
+                new CloudToDeviceRequest(p.GetRequiredValue(body), null, p.GetValue(ttl)), c), device, body, ttl);
     }
 
     static Option<string> DeviceOption() => CliOptions.Required("--device", "The device id.", "ID");

@@ -39,7 +39,7 @@ public sealed record DashboardMessage(
 /// <param name="DeviceId">The device id.</param>
 /// <param name="Authentication">How it authenticates.</param>
 /// <param name="Connected">True when it has a connection open.</param>
-/// <param name="ModelId">Plug and Play model id of its connection, when it sent one.</param>
+/// <param name="ModelId">Plug and Play model id it announced (this connection's, else the last one), when it sent one.</param>
 /// <param name="MessageCount">Messages received since the simulator started.</param>
 /// <param name="LastMessageAt">When the last one arrived.</param>
 /// <param name="AlertThreshold">°C drawn as the alert line.</param>

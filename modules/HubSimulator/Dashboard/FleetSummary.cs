@@ -39,7 +39,7 @@ public sealed class FleetSummary(DeviceRegistry registry, DeviceConnections conn
             var seen = activity.TryGetValue(device.DeviceId, out var a) ? a : ((long Count, DateTimeOffset? Last))(0, null);
             var connection = connections.Find(device.DeviceId);
             var (threshold, source) = AlertThreshold(twins.Get(device.DeviceId));
-            return new DeviceSummary(device.DeviceId, device.Authentication, connection is not null, connection?.ModelId,
+            return new DeviceSummary(device.DeviceId, device.Authentication, connection is not null, connection?.ModelId ?? device.ModelId,
                 seen.Count, seen.Last, threshold, source);
         }).ToList();
         var cas = registry.CertificateAuthorities()
