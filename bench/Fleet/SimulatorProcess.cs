@@ -39,6 +39,7 @@ sealed class SimulatorProcess : IAsyncDisposable
             {
                 simulatorDll, "run",
                 "--Simulator:MqttPort", mqttPort.ToString(CultureInfo.InvariantCulture),
+                "--Simulator:AmqpPort", "0",
                 "--Simulator:AdminPort", adminPort.ToString(CultureInfo.InvariantCulture),
                 "--Simulator:DataFolder", dataFolder,
             },

@@ -17,7 +17,7 @@ internal static class Peers
     /// <summary>Runs <c>node send.js ...</c>; fails with the install command when Node or the SDK is missing.</summary>
     public static Task<ExternalResult> NodeSendAsync(params string[] arguments)
     {
-        if (!Directory.Exists(Path.Combine(NodeFolder, "node_modules", "azure-iot-device-mqtt")))
+        if (!Directory.Exists(Path.Combine(NodeFolder, "node_modules", "azure-iot-device-mqtt")) || !Directory.Exists(Path.Combine(NodeFolder, "node_modules", "azure-iot-device-amqp")))
         {
             throw new InvalidOperationException(
                 $"The Azure IoT Node.js SDK is not installed for this test; install it: cd {NodeFolder} && npm ci   (.ci/run does this)");
@@ -36,6 +36,18 @@ internal static class Peers
         }
 
         return ExternalProcess.RunAsync("node", "apt-get install -y nodejs npm", ["provision.js", .. arguments], TimeSpan.FromSeconds(30), NodeFolder);
+    }
+
+    /// <summary>Starts <c>node device.js ...</c>, the SDK's twin, method and C2D peer; fails with the install command when the SDK is missing.</summary>
+    public static ModuleProcess StartNodeDevice(params string[] arguments)
+    {
+        if (!Directory.Exists(Path.Combine(NodeFolder, "node_modules", "azure-iot-device-mqtt")))
+        {
+            throw new InvalidOperationException(
+                $"The Azure IoT Node.js SDK is not installed for this test; install it: cd {NodeFolder} && npm ci   (.ci/run does this)");
+        }
+
+        return ModuleProcess.StartExecutable("node", ["device.js", .. arguments], new Dictionary<string, string?>(), NodeFolder);
     }
 
     /// <summary>Runs the simulator's CLI (<c>dotnet HubSimulator.dll ...</c>) to completion.</summary>

@@ -28,7 +28,12 @@ public sealed class SimulatorFixture : IAsyncLifetime
 
     public int MqttPort { get; } = FreePort.Next();
 
+    public int AmqpPort { get; } = FreePort.Next();
+
     public int AdminPort { get; } = FreePort.Next();
+
+    /// <summary>The WebSocket endpoint's port (<c>Simulator__WebSocketPort</c>).</summary>
+    public int WebSocketPort { get; } = FreePort.Next();
 
     /// <summary>The DPS endpoint's port (id scope <see cref="IdScope"/>).</summary>
     public int ProvisioningPort { get; } = FreePort.Next();
@@ -37,18 +42,25 @@ public sealed class SimulatorFixture : IAsyncLifetime
 
     public EnrollmentStore Enrollments => app.Services.GetRequiredService<EnrollmentStore>();
 
+    /// <summary>The device port of a transport (<c>Device__Transport</c> value).</summary>
+    public int PortFor(string transport) => transport == "Amqp" ? AmqpPort : MqttPort;
+
     public Uri AdminUri => new($"http://127.0.0.1:{AdminPort}");
 
     public DeviceRegistry Registry => app.Services.GetRequiredService<DeviceRegistry>();
 
     public MessageStore Telemetry => app.Services.GetRequiredService<MessageStore>();
 
+    public HubSimulator.Cloud.CloudToDeviceMessages CloudToDevice => app.Services.GetRequiredService<HubSimulator.Cloud.CloudToDeviceMessages>();
+
     public async Task InitializeAsync()
     {
         app = SimulatorApp.Build([], new Dictionary<string, string?>
         {
             ["Simulator:MqttPort"] = MqttPort.ToString(CultureInfo.InvariantCulture),
+            ["Simulator:AmqpPort"] = AmqpPort.ToString(CultureInfo.InvariantCulture),
             ["Simulator:AdminPort"] = AdminPort.ToString(CultureInfo.InvariantCulture),
+            ["Simulator:WebSocketPort"] = WebSocketPort.ToString(CultureInfo.InvariantCulture),
             ["Simulator:ProvisioningPort"] = ProvisioningPort.ToString(CultureInfo.InvariantCulture),
             ["Simulator:IdScope"] = IdScope,
             ["Simulator:DataFolder"] = Path.Combine(Pki.Folder, "hub"),

@@ -30,10 +30,14 @@ public sealed class SimulatorProcess : IAsyncDisposable
     /// <summary>Its MQTT port.</summary>
     public int MqttPort => int.Parse(Environment["Simulator__MqttPort"]!, CultureInfo.InvariantCulture);
 
+    /// <summary>Its AMQP port.</summary>
+    public int AmqpPort => int.Parse(Environment["Simulator__AmqpPort"]!, CultureInfo.InvariantCulture);
+
     /// <summary>Settings for a simulator on free loopback ports with <paramref name="dataFolder"/>.</summary>
     public static Dictionary<string, string?> Settings(string dataFolder) => new()
     {
         ["Simulator__MqttPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+        ["Simulator__AmqpPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
         ["Simulator__AdminPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
         ["Simulator__DataFolder"] = dataFolder,
     };

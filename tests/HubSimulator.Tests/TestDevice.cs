@@ -21,6 +21,7 @@ public sealed class TestDevice : IAsyncDisposable
     readonly IMqttClient client;
     readonly X509Certificate2 certificate;
     readonly Channel<(string Topic, string Payload)> received = Channel.CreateUnbounded<(string, string)>();
+    MqttClientOptions? options;
 
     TestDevice(string deviceId, IMqttClient client, X509Certificate2 certificate)
     {
@@ -38,7 +39,7 @@ public sealed class TestDevice : IAsyncDisposable
     public string DeviceId { get; }
 
     /// <summary>Registers a self-signed device, connects and subscribes to twin, method and cloud-to-device topics.</summary>
-    public static async Task<TestDevice> ConnectAsync(SimulatorFixture hub, string deviceId)
+    public static async Task<TestDevice> ConnectAsync(SimulatorFixture hub, string deviceId, string? modelId = null)
     {
         ArgumentNullException.ThrowIfNull(hub);
         var certificate = CertificateFactory.CreateSelfSignedDevice(deviceId, new CertificateSpec(TimeSpan.FromDays(1), KeyType.EcdsaP256));
@@ -49,7 +50,7 @@ public sealed class TestDevice : IAsyncDisposable
             .WithTcpServer("localhost", hub.MqttPort)
             .WithProtocolVersion(MqttProtocolVersion.V311)
             .WithClientId(deviceId)
-            .WithCredentials(MqttConnectionIdentity.Username("localhost", deviceId, "tests"))
+            .WithCredentials(MqttConnectionIdentity.Username("localhost", deviceId, "tests", modelId))
             .WithCleanSession(false)
             .WithTlsOptions(tls => tls
                 .UseTls()
@@ -57,6 +58,7 @@ public sealed class TestDevice : IAsyncDisposable
                 .WithClientCertificates([certificate])
                 .WithTrustChain([X509CertificateLoader.LoadCertificate(hub.Pki.ServerCa.RawData)]))
             .Build();
+        device.options = options;
         await client.ConnectAsync(options);
         await client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
             .WithTopicFilter(MqttTopics.TwinResponseFilter, MqttQualityOfServiceLevel.AtLeastOnce)
@@ -65,6 +67,33 @@ public sealed class TestDevice : IAsyncDisposable
             .WithTopicFilter(MqttTopics.CloudToDeviceFilter(deviceId), MqttQualityOfServiceLevel.AtLeastOnce)
             .Build());
         return device;
+    }
+
+    /// <summary>Closes the connection cleanly; the session (CleanSession false) and its subscriptions stay on the hub.</summary>
+    public Task DisconnectAsync() => client.DisconnectAsync();
+
+    /// <summary>Connects again with the same session (no new subscriptions: the session kept them).</summary>
+    public Task ReconnectAsync() => client.ConnectAsync(options!);
+
+    /// <summary>Every message up to and including the next one on a topic starting with <paramref name="prefix"/>.</summary>
+    public async Task<IReadOnlyList<(string Topic, string Payload)>> UntilAsync(string prefix, TimeSpan timeout)
+    {
+        var seen = new List<(string Topic, string Payload)>();
+        using var deadline = new CancellationTokenSource(timeout);
+        try
+        {
+            do
+            {
+                seen.Add(await received.Reader.ReadAsync(deadline.Token));
+            }
+            while (!seen[^1].Topic.StartsWith(prefix, StringComparison.Ordinal));
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"Device '{DeviceId}' received nothing on {prefix}... within {timeout}; before: {string.Join(", ", seen.Select(m => m.Topic))}.");
+        }
+
+        return seen;
     }
 
     /// <summary>Publishes at QoS 1.</summary>

@@ -19,15 +19,22 @@ public sealed class MosquittoBroker : IAsyncDisposable
     readonly Process process;
     readonly StringBuilder log = new();
 
-    MosquittoBroker(Process process, int port, string logPath)
+    MosquittoBroker(Process process, int port, int? webSocketPort, string logPath)
     {
         this.process = process;
         Port = port;
+        WebSocketPort = webSocketPort;
         LogPath = logPath;
     }
 
     /// <summary>The TLS port on 127.0.0.1.</summary>
     public int Port { get; }
+
+    /// <summary>
+    /// The port of MQTT over WebSocket (TLS, same certificate rules) on 127.0.0.1, when started with
+    /// <c>webSockets: true</c>; mosquitto answers the upgrade on any path with sub-protocol <c>mqtt</c>.
+    /// </summary>
+    public int? WebSocketPort { get; }
 
     /// <summary>The broker's log file.</summary>
     public string LogPath { get; }
@@ -50,12 +57,21 @@ public sealed class MosquittoBroker : IAsyncDisposable
     /// packet (for diagnosing tests) unless <paramref name="logPackets"/> is false: the benchmark's broker logs
     /// connections only, since a log line per packet costs it more CPU than the packet.
     /// </summary>
-    public static async Task<MosquittoBroker> StartAsync(TestPki pki, int? port = null, bool logPackets = true)
+    public static async Task<MosquittoBroker> StartAsync(TestPki pki, int? port = null, bool logPackets = true, bool webSockets = false)
     {
         ArgumentNullException.ThrowIfNull(pki);
         var mosquitto = RequiredTool.Find("mosquitto", "apt-get install -y mosquitto");
         var chosen = port ?? FreePort.Next();
         var name = $"mosquitto-{chosen}";
+        int? webSocketPort = webSockets ? FreePort.Next() : null;
+        var tlsSettings = $"""
+            cafile {pki.RootCaPem}
+            certfile {pki.ServerCertificatePem}
+            keyfile {pki.ServerKeyPem}
+            require_certificate true
+            use_identity_as_username true
+            tls_version tlsv1.2
+            """;
         var acl = pki.Write($"{name}.acl", $"""
             user {MonitorIdentity}
             topic read #
@@ -74,12 +90,8 @@ public sealed class MosquittoBroker : IAsyncDisposable
             {(logPackets ? "log_type all" : "log_type error\nlog_type warning\nlog_type notice\nlog_type information")}
             acl_file {acl}
             listener {chosen} 127.0.0.1
-            cafile {pki.RootCaPem}
-            certfile {pki.ServerCertificatePem}
-            keyfile {pki.ServerKeyPem}
-            require_certificate true
-            use_identity_as_username true
-            tls_version tlsv1.2
+            {tlsSettings}
+            {(webSocketPort is { } ws ? $"listener {ws} 127.0.0.1\nprotocol websockets\n{tlsSettings}" : "")}
             """.Replace("\r", "", StringComparison.Ordinal) + "\n");
         var start = new ProcessStartInfo(mosquitto, ["-c", config])
         {
@@ -88,12 +100,17 @@ public sealed class MosquittoBroker : IAsyncDisposable
             UseShellExecute = false,
         };
         var process = Process.Start(start) ?? throw new InvalidOperationException("mosquitto did not start.");
-        var broker = new MosquittoBroker(process, chosen, logPath);
+        var broker = new MosquittoBroker(process, chosen, webSocketPort, logPath);
         process.OutputDataReceived += (_, e) => broker.Append(e.Data);
         process.ErrorDataReceived += (_, e) => broker.Append(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         await FreePort.WaitUntilListeningAsync(chosen, TimeSpan.FromSeconds(15), () => $"mosquitto exited: {process.HasExited}; log: {broker.Log}");
+        if (webSocketPort is { } listening)
+        {
+            await FreePort.WaitUntilListeningAsync(listening, TimeSpan.FromSeconds(15), () => $"mosquitto exited: {process.HasExited}; log: {broker.Log}");
+        }
+
         return broker;
     }
 

@@ -6,7 +6,7 @@ public enum HubTransportKind
     /// <summary>MQTT 3.1.1 over TLS, port 8883.</summary>
     Mqtt,
 
-    /// <summary>MQTT over WebSocket, port 443 (not yet implemented).</summary>
+    /// <summary>MQTT 3.1.1 over a WebSocket (<c>wss://{host}:443/$iothub/websocket</c>, sub-protocol <c>mqtt</c>), optionally through an HTTP proxy.</summary>
     MqttWebSocket,
 
     /// <summary>AMQP 1.0 over TLS, port 5671 (the transport of the tutorial's <c>Amqp_Tcp_Only</c>).</summary>
@@ -36,6 +36,15 @@ public sealed class DeviceOptions : IParsedOptions
 
     /// <summary>The transport, by name.</summary>
     public HubTransportKind Transport { get; internal set; } = HubTransportKind.Mqtt;
+
+    /// <summary>HTTP proxy for the WebSocket transports, e.g. <c>http://proxy:3128</c> (an HTTP CONNECT tunnel, as the SDKs use).</summary>
+    public string? ProxyUri { get; set; }
+
+    /// <summary>A file whose first line is <c>user:password</c> for the proxy (Basic); never logged.</summary>
+    public string? ProxyCredentialsPath { get; set; }
+
+    /// <summary>True for the transports that run over a WebSocket (port 443, proxy-capable).</summary>
+    public bool UsesWebSocket => Transport is HubTransportKind.MqttWebSocket or HubTransportKind.AmqpWebSocket;
 
     /// <summary>PFX/PKCS#12, or PEM certificate (PEM may carry the chain).</summary>
     public string CertificatePath { get; set; } = "";

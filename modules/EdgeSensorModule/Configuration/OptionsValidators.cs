@@ -31,10 +31,12 @@ internal sealed class DeviceOptionsValidator(IOptions<ProvisioningOptions> provi
 
         failures.AddRange(HostNameProblems("Device__HostName", options.HostName));
         failures.AddRange(HostNameProblems("Device__GatewayHostName", options.GatewayHostName));
-        if (options.Transport is not (HubTransportKind.Mqtt or HubTransportKind.Amqp))
+        if (options.Transport is HubTransportKind.AmqpWebSocket)
         {
-            failures.Add($"Device__Transport {options.Transport} is not available yet: use Mqtt or Amqp.");
+            failures.Add($"Device__Transport {options.Transport} is not available yet: use Mqtt, MqttWebSocket or Amqp.");
         }
+
+        failures.AddRange(ProxyProblems(options));
 
         if (string.IsNullOrWhiteSpace(options.CertificatePath))
         {
@@ -47,6 +49,49 @@ internal sealed class DeviceOptionsValidator(IOptions<ProvisioningOptions> provi
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>
+    /// <c>Device__ProxyUri</c> is an <c>http://host:port</c> URL without credentials (they go in a file, so they stay out
+    /// of the environment and the logs), and only the WebSocket transports use it, as in the Azure IoT SDKs.
+    /// </summary>
+    static IEnumerable<string> ProxyProblems(DeviceOptions options)
+    {
+        if (string.IsNullOrWhiteSpace(options.ProxyUri))
+        {
+            if (!string.IsNullOrWhiteSpace(options.ProxyCredentialsPath))
+            {
+                yield return "Device__ProxyCredentialsPath is set without Device__ProxyUri: set the proxy, e.g. Device__ProxyUri=http://proxy:3128, or unset the credentials.";
+            }
+
+            yield break;
+        }
+
+        if (!Uri.TryCreate(options.ProxyUri, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttp || uri.Host.Length == 0)
+        {
+            yield return $"Device__ProxyUri '{Redacted(options.ProxyUri)}' is not an HTTP proxy URL: use http://host:port, e.g. http://proxy:3128.";
+        }
+        else if (uri.UserInfo.Length > 0)
+        {
+            yield return $"Device__ProxyUri '{Redacted(options.ProxyUri)}' carries credentials: remove them and put 'user:password' in a file named by Device__ProxyCredentialsPath.";
+        }
+        else if (uri.AbsolutePath != "/" || uri.Query.Length > 0)
+        {
+            yield return $"Device__ProxyUri '{options.ProxyUri}' has a path: give the proxy as http://host:port only.";
+        }
+
+        if (!options.UsesWebSocket)
+        {
+            yield return $"Device__ProxyUri is set but Device__Transport is {options.Transport}: only the WebSocket transports go through a proxy; set Device__Transport=MqttWebSocket, or unset Device__ProxyUri.";
+        }
+    }
+
+    /// <summary>The value with anything before an '@' (user:password) hidden.</summary>
+    static string Redacted(string value)
+    {
+        var at = value.LastIndexOf('@');
+        var scheme = value.IndexOf("://", StringComparison.Ordinal);
+        return at < 0 ? value : string.Concat(value.AsSpan(0, scheme < 0 ? 0 : scheme + 3), "***", value.AsSpan(at));
     }
 
     /// <summary>

@@ -2,6 +2,7 @@ using EdgeSensorModule.Alerts;
 using EdgeSensorModule.Configuration;
 using EdgeSensorModule.HubConnection;
 using EdgeSensorModule.HubConnection.Amqp;
+using EdgeSensorModule.HubConnection.Proxy;
 using EdgeSensorModule.Metrics;
 using EdgeSensorModule.Outbox;
 using EdgeSensorModule.Provisioning;
@@ -72,12 +73,14 @@ public static class ModuleServiceCollectionExtensions
         .AddSingleton(provider => DeviceIdentity.Load(Device(provider), provider.GetRequiredService<TimeProvider>().GetUtcNow(),
             provisioned: provider.GetRequiredService<IOptions<ProvisioningOptions>>().Value.IsEnabled))
         .AddSingleton(provider => ServerTrust.Load(Device(provider)))
+        .AddSingleton(provider => new ProxySetting(HttpProxy.Load(Device(provider))))
         .AddSingleton(provider => new CurrentHub(Device(provider)))
         .AddSingleton(provider => provider.ProvisionedOr(device => HubClient(provider, device)))
         .AddSingleton(provider => provider.GetRequiredService<IHubClient>() as ICloudChannel
             ?? new OneWayChannel(Device(provider).Transport, provider.GetRequiredService<ILogger<OneWayChannel>>()))
         .OpenAtStartup<ClientIdentity>()
-        .OpenAtStartup<ServerTrust>();
+        .OpenAtStartup<ServerTrust>()
+        .OpenAtStartup<ProxySetting>();
 
     /// <summary>The one place that knows the transports: delivery drives whichever <see cref="IHubClient"/> this returns.</summary>
     /// <param name="provider">The services.</param>
@@ -88,7 +91,8 @@ public static class ModuleServiceCollectionExtensions
         var trust = provider.GetRequiredService<ServerTrust>().Anchors;
         return device.Transport switch
         {
-            HubTransportKind.Mqtt => new MqttHubClient(device, identity, trust, provider.GetRequiredService<ILogger<MqttHubClient>>()),
+            HubTransportKind.Mqtt or HubTransportKind.MqttWebSocket => new MqttHubClient(
+                device, identity, trust, provider.GetRequiredService<ILogger<MqttHubClient>>(), provider.GetRequiredService<ProxySetting>().Proxy),
             HubTransportKind.Amqp => new AmqpHubClient(device, identity, trust, provider.GetRequiredService<ILogger<AmqpHubClient>>()),
             _ => throw new InvalidOperationException($"Device__Transport {device.Transport} passed validation but has no client."),
         };

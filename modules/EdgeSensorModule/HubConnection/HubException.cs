@@ -26,6 +26,12 @@ public enum HubErrorCode
 
     /// <summary>The hub refused a message (too large, malformed).</summary>
     MessageRejected,
+
+    /// <summary>The HTTP proxy refused the tunnel (authentication, rules) or is not an HTTP proxy.</summary>
+    ProxyRefused,
+
+    /// <summary>The server refused the WebSocket upgrade (wrong path or port, sub-protocol not served).</summary>
+    WebSocketRefused,
 }
 
 /// <summary>A failure of hub communication, classified (after the Azure IoT SDK v2's IotHubClientException).</summary>

@@ -8,11 +8,14 @@ namespace EdgeSensorModule.HubConnection;
 /// </summary>
 public interface ICloudChannel
 {
+    /// <summary>True while the connection is up.</summary>
+    bool IsConnected { get; }
+
     /// <summary>Sets who receives what the hub pushes; set once, before the first connect.</summary>
     void Listen(ICloudListener listener);
 
     /// <summary>Reads the whole twin: <c>{"desired":{...,"$version":n},"reported":{...}}</c>.</summary>
-    /// <exception cref="HubException">Not connected, no answer in time, or the hub answered with an error status.</exception>
+    /// <exception cref="HubException">Not connected or closed meanwhile (<see cref="HubErrorCode.ConnectionLost"/>), no answer in time, or the hub answered with an error status.</exception>
     Task<string> GetTwinAsync(CancellationToken cancellationToken);
 
     /// <summary>Merges <paramref name="patchJson"/> into the reported properties; completes when the hub confirmed it.</summary>

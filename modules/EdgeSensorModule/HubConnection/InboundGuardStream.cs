@@ -90,15 +90,18 @@ internal sealed class InboundGuardStream(Stream inner, string endpoint, bool cli
         base.Dispose(disposing);
     }
 
+    HubException? Verdict(IOException? failure) => Verdict(failure, endpoint, clientCertificateSent, "CONNACK");
+
     /// <summary>
-    /// The connection ended (<paramref name="failure"/>, or a close when null) before the server sent anything: a TLS
-    /// alert, or a close after it asked for the device's certificate, is its verdict. Null when it says nothing.
+    /// The connection ended (<paramref name="failure"/>, or a close when null) before the server sent anything (before
+    /// <paramref name="awaited"/>): a TLS alert, or a close after it asked for the device's certificate, is its
+    /// verdict. Null when it says nothing.
     /// </summary>
-    HubException? Verdict(IOException? failure) => TlsAlert.Find(failure) switch
+    internal static HubException? Verdict(IOException? failure, string endpoint, bool clientCertificateSent, string awaited) => TlsAlert.Find(failure) switch
     {
         { RejectsCertificate: true } alert => TlsConnector.ClientCertificateRejected(endpoint, alert.ToString(), failure),
-        { } alert => new HubException(HubErrorCode.ConnectionLost, $"The server at {endpoint} ended the connection before CONNACK with {alert}.", failure),
-        null when clientCertificateSent => TlsConnector.ClientCertificateRejected(endpoint, "it closed the connection right after the handshake, before CONNACK", failure),
+        { } alert => new HubException(HubErrorCode.ConnectionLost, $"The server at {endpoint} ended the connection before {awaited} with {alert}.", failure),
+        null when clientCertificateSent => TlsConnector.ClientCertificateRejected(endpoint, $"it closed the connection right after the handshake, before {awaited}", failure),
         null => null,
     };
 }

@@ -23,7 +23,11 @@ public sealed partial class MqttHubClient
     /// <inheritdoc />
     public void Listen(ICloudListener listener) => cloudListener = listener;
 
-    partial void AttachInbound() => client.ApplicationMessageReceivedAsync += OnMessageAsync;
+    partial void AttachInbound()
+    {
+        client.ApplicationMessageReceivedAsync += OnMessageAsync;
+        client.DisconnectedAsync += EndRequestsAsync;
+    }
 
     partial void StartSubscribing()
     {

@@ -41,6 +41,17 @@ public sealed partial class MqttHubClient : ICloudChannel
         }
     }
 
+    /// <summary>A closed connection answers no request: those waiting end now instead of at their timeout.</summary>
+    Task EndRequestsAsync(MqttClientDisconnectedEventArgs args)
+    {
+        foreach (var waiting in twinRequests.Values)
+        {
+            waiting.TrySetException(new HubException(HubErrorCode.ConnectionLost, $"The connection to {endpoint} closed while waiting for a twin answer ({args.Reason})."));
+        }
+
+        return Task.CompletedTask;
+    }
+
     async Task<(int Status, string Body)> RequestAsync(Func<string, string> topic, string body, string what, CancellationToken cancellationToken)
     {
         if (!client.IsConnected)

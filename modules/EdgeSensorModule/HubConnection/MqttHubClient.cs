@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Reflection;
 using System.Security.Cryptography.X509Certificates;
 using EdgeSensorModule.Configuration;
+using EdgeSensorModule.HubConnection.Proxy;
 using IotHub.Certificates;
 using IotHub.Protocol;
 using Microsoft.Extensions.Logging;
@@ -30,24 +31,12 @@ public sealed partial class MqttHubClient : IHubClient
     volatile bool closing;
 
     /// <summary>Creates the client; it does not connect yet.</summary>
-    public MqttHubClient(DeviceOptions device, ClientIdentity identity, X509Certificate2Collection? trustBundle, ILogger<MqttHubClient> logger)
+    public MqttHubClient(DeviceOptions device, ClientIdentity identity, X509Certificate2Collection? trustBundle, ILogger<MqttHubClient> logger, HttpProxy? proxy = null)
     {
         ArgumentNullException.ThrowIfNull(device);
         this.device = device;
         this.logger = logger;
-        var host = device.ConnectHostName;
-        var port = device.Port ?? MqttConnectionIdentity.MqttTlsPort;
-        endpoint = $"{host}:{port}";
-        options = new MqttClientOptionsBuilder()
-            .WithTcpServer(host, port)
-            .WithStreamProvider(new TlsConnector(host, identity, trustBundle, "Device__TrustBundlePath"))
-            .WithProtocolVersion(MqttProtocolVersion.V311)
-            .WithClientId(MqttConnectionIdentity.ClientId(device.Id))
-            .WithCredentials(MqttConnectionIdentity.Username(host, device.Id, ProductInfo, Twin.DeviceModel.Id))
-            .WithCleanSession(false)
-            .WithKeepAlivePeriod(device.KeepAlive)
-            .WithTimeout(device.ConnectTimeout)
-            .Build();
+        (options, endpoint) = MqttConnectionOptions.Create(device, identity, trustBundle, proxy, ProductInfo);
         client = new MqttClientFactory().CreateMqttClient();
         client.DisconnectedAsync += OnDisconnectedAsync;
         AttachInbound();

@@ -10,6 +10,9 @@ namespace EdgeSensorModule.HubConnection;
 public sealed partial class OneWayChannel(HubTransportKind transport, ILogger<OneWayChannel> logger) : ICloudChannel
 {
     /// <inheritdoc />
+    public bool IsConnected => false;
+
+    /// <inheritdoc />
     public void Listen(ICloudListener listener) => LogOneWay(logger, transport);
 
     /// <inheritdoc />

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Security;
-using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using IotHub.Certificates;
@@ -9,7 +8,7 @@ using MQTTnet.Channel;
 namespace EdgeSensorModule.HubConnection;
 
 /// <summary>
-/// Opens the TCP connection and the mutual-TLS session for a device. It exists because .NET's SslStream sends only
+/// Opens the TCP connection (directly, or through a proxy: <see cref="Dialer"/>) and the mutual-TLS session for a device. It exists because .NET's SslStream sends only
 /// the client certificates it can chain from the OS stores, not the ones it is handed: an
 /// <see cref="SslStreamCertificateContext"/> built from the identity's own chain makes it send the intermediates the
 /// hub needs to chain the device to its verified CA. Failures become <see cref="HubException"/>s that say what to fix;
@@ -24,28 +23,29 @@ internal sealed class TlsConnector(
     readonly SslStreamCertificateContext clientCertificate =
         SslStreamCertificateContext.Create(identity.Certificate, identity.Chain, offline: true);
 
+    /// <summary>The TCP connection's dialer: direct, or a tunnel through an HTTP proxy.</summary>
+    public ITcpDialer Dialer { get; init; } = DirectDialer.Instance;
+
     /// <inheritdoc />
     public async Task<Stream> ConnectAsync(EndPoint brokerEndPoint, CancellationToken cancellationToken)
     {
-        var endpoint = Describe(brokerEndPoint);
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            await socket.ConnectAsync(brokerEndPoint, cancellationToken);
-        }
-        catch (SocketException ex)
-        {
-            socket.Dispose();
-            throw new HubException(HubErrorCode.Unreachable, $"Cannot reach {endpoint}: {SocketReason(ex)}.", ex);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
+        var tls = await HandshakeAsync(brokerEndPoint, cancellationToken);
+        return new InboundGuardStream(new CoalescingWriteStream(tls), Describe(brokerEndPoint), clientCertificateSent: tls.LocalCertificate is not null);
+    }
 
+    /// <summary>The mutual-TLS session with <paramref name="serverEndPoint"/>, over the <see cref="Dialer"/>'s stream.</summary>
+    public async Task<SslStream> HandshakeAsync(EndPoint serverEndPoint, CancellationToken cancellationToken)
+    {
+        var endpoint = Describe(serverEndPoint);
+        var (host, port) = serverEndPoint switch
+        {
+            DnsEndPoint dns => (dns.Host, dns.Port),
+            IPEndPoint ip => (ip.Address.ToString(), ip.Port),
+            _ => throw new ArgumentException($"Unsupported end point {serverEndPoint}.", nameof(serverEndPoint)),
+        };
+        var transport = await Dialer.DialAsync(host, port, cancellationToken);
         string? serverProblem = null;
-        var tls = new SslStream(new NetworkStream(socket, ownsSocket: true), leaveInnerStreamOpen: false,
+        var tls = new SslStream(transport, leaveInnerStreamOpen: false,
             (_, certificate, chain, errors) => (serverProblem = CheckServer(certificate, chain, errors)) is null);
         try
         {
@@ -56,7 +56,7 @@ internal sealed class TlsConnector(
                 ClientCertificateContext = clientCertificate,
                 CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
             }, cancellationToken);
-            return new InboundGuardStream(new CoalescingWriteStream(tls), endpoint, clientCertificateSent: tls.LocalCertificate is not null);
+            return tls;
         }
         catch (Exception ex) when (ex is AuthenticationException or IOException)
         {
@@ -131,16 +131,8 @@ internal sealed class TlsConnector(
         return ex;
     }
 
-    static string SocketReason(SocketException ex) => ex.SocketErrorCode switch
-    {
-        SocketError.ConnectionRefused => "connection refused (nothing listens on that port)",
-        SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain => "the host name does not resolve",
-        SocketError.TimedOut => "no answer (timed out)",
-        SocketError.NetworkUnreachable or SocketError.HostUnreachable => "the network or host is unreachable",
-        _ => ex.Message,
-    };
-
-    static string Describe(EndPoint endPoint) => endPoint switch
+    /// <summary><c>host:port</c>.</summary>
+    public static string Describe(EndPoint endPoint) => endPoint switch
     {
         DnsEndPoint dns => $"{dns.Host}:{dns.Port}",
         _ => endPoint.ToString() ?? "the server",

@@ -37,7 +37,10 @@ public sealed partial class TwinService(
     readonly JsonObject unsent = [];
     long appliedVersion;
     string? lastStatus;
-    bool connectedSinceGet;
+    readonly Backoff pauseBackoff = new(TimeSpan.FromMinutes(1), TimeSpan.FromHours(1));
+    bool twinAnswered;
+    int closedOnRequest;
+    DateTimeOffset pausedUntil;
 
     /// <inheritdoc />
     public override Task StartAsync(CancellationToken cancellationToken)
@@ -106,20 +109,47 @@ public sealed partial class TwinService(
         }
     }
 
-    /// <summary>After a connect: read the whole twin (retried while it gets no answer), apply it if newer, report.</summary>
+    /// <summary>
+    /// After a connect: read the whole twin (retried while it gets no answer), apply it if newer, report. A server that
+    /// closes the connection when asked for the twin twice in a row (a plain MQTT broker whose ACL refuses
+    /// <c>$iothub/</c> topics: mosquitto disconnects on a denied publish) is asked again only after a growing pause, so
+    /// telemetry is not disturbed by a reconnect per request.
+    /// </summary>
     async Task SynchronizeAsync(CancellationToken stoppingToken)
     {
+        twinAnswered = false;
+        if (pausedUntil - clock.GetUtcNow() is { } pause && pause > TimeSpan.Zero)
+        {
+            await Task.Delay(pause, clock, stoppingToken);
+        }
+
         var backoff = new Backoff(TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(5));
         var attempt = 0;
         string twin;
         while (true)
         {
+            if (!channel.IsConnected || (events.Reader.TryPeek(out var next) && next.Patch is null))
+            {
+                return; // the next connect starts again
+            }
+
             try
             {
                 twin = await channel.GetTwinAsync(stoppingToken);
                 break;
             }
-            catch (HubException ex) when (ex.ErrorCode != HubErrorCode.ConnectionLost)
+            catch (HubException ex) when (ex.ErrorCode == HubErrorCode.ConnectionLost)
+            {
+                if (++closedOnRequest >= 2)
+                {
+                    var wait = pauseBackoff.Next();
+                    pausedUntil = clock.GetUtcNow() + wait;
+                    LogTwinClosesConnection(logger, closedOnRequest, wait);
+                }
+
+                return;
+            }
+            catch (HubException ex)
             {
                 var delay = backoff.Next();
                 if (attempt++ == 0)
@@ -128,33 +158,20 @@ public sealed partial class TwinService(
                 }
 
                 await Task.Delay(delay, clock, stoppingToken);
-                if (events.Reader.TryPeek(out var next) && next.Patch is null)
-                {
-                    return; // reconnected meanwhile: that connect's event starts again
-                }
-            }
-            catch (HubException)
-            {
-                return; // the next connect starts again
             }
         }
 
-        if (attempt > 0)
-        {
-            LogTwinAnsweredAfterRetries(logger, attempt);
-        }
-
+        closedOnRequest = 0;
+        pauseBackoff.Reset();
+        twinAnswered = true;
         var desired = Desired(twin);
-        if (desired is not null)
+        var update = desired is null ? null : DesiredPropertiesParser.Apply(DesiredSettings.None, desired);
+        LogTwinRead(logger, attempt, update?.Version ?? 0, appliedVersion);
+        if (update?.Version is { } version && version > appliedVersion)
         {
-            var update = DesiredPropertiesParser.Apply(DesiredSettings.None, desired);
-            if (update.Version is { } version && version > appliedVersion)
-            {
-                Apply(update, version);
-            }
+            Apply(update, version);
         }
 
-        connectedSinceGet = true;
         await ReportStatusAsync(onlyWhenChanged: false, stoppingToken);
     }
 
@@ -166,7 +183,7 @@ public sealed partial class TwinService(
             return; // an old patch: the twin read on connect already had it
         }
 
-        if (version > appliedVersion + 1 || !connectedSinceGet)
+        if (version > appliedVersion + 1 || !twinAnswered)
         {
             await SynchronizeAsync(stoppingToken); // a patch was missed: the whole twin says what is in effect
             return;
@@ -211,6 +228,11 @@ public sealed partial class TwinService(
     /// <summary>Sends the acknowledgements not yet confirmed and the status (when it changed, or always).</summary>
     async Task ReportStatusAsync(bool onlyWhenChanged, CancellationToken stoppingToken)
     {
+        if (!twinAnswered)
+        {
+            return; // a server that does not answer twin requests is not sent reported patches either
+        }
+
         var now = status.Build();
         var text = now.ToJsonString();
         if (!onlyWhenChanged || text != lastStatus)
@@ -288,8 +310,11 @@ public sealed partial class TwinService(
     [LoggerMessage(Level = LogLevel.Information, Message = "Twin not read: {Reason} Telemetry is not affected; retrying in {DelaySeconds:0.0} s and on each reconnect (a plain MQTT broker never answers)")]
     private static partial void LogTwinUnanswered(ILogger logger, string reason, double delaySeconds);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Twin read after {Attempts} unanswered requests")]
-    private static partial void LogTwinAnsweredAfterRetries(ILogger logger, int attempts);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The server closed the connection when asked for the twin ({Times} times in a row: a plain MQTT broker refusing $iothub/ topics?); twin requests pause for {Pause} so telemetry is not disturbed")]
+    private static partial void LogTwinClosesConnection(ILogger logger, int times, TimeSpan pause);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Twin read (after {Unanswered} unanswered requests): desired $version {Version}, applied so far {Applied}")]
+    private static partial void LogTwinRead(ILogger logger, int unanswered, long version, long applied);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Desired {Name} = {Value} applied (desired $version {Version})")]
     private static partial void LogApplied(ILogger logger, string name, string value, long version);

@@ -37,7 +37,8 @@ public sealed record InvokeMethodResponse(int Status, JsonNode? Payload);
 /// <summary>Send a cloud-to-device message.</summary>
 /// <param name="Body">The body, as text.</param>
 /// <param name="Properties">Application properties.</param>
-public sealed record CloudToDeviceRequest(string Body, Dictionary<string, string>? Properties);
+/// <param name="TimeToLiveSeconds">How long it waits for the device before it is dropped; IoT Hub's default (3600) when null, at most 172800.</param>
+public sealed record CloudToDeviceRequest(string Body, Dictionary<string, string>? Properties, int? TimeToLiveSeconds = null);
 
 /// <summary>An error answer: one line saying what to fix.</summary>
 /// <param name="Error">The line.</param>

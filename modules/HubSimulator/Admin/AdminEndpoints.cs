@@ -52,8 +52,15 @@ public static class AdminEndpoints
                 return missing;
             }
 
-            var (version, pushed) = twins.PatchDesired(id, patch);
-            await link.SendAsync(id, MqttTopics.TwinDesiredPatch(version), Encoding.UTF8.GetBytes(pushed.ToJsonString()));
+            var result = twins.PatchDesired(id, patch);
+            if (!result.Applied)
+            {
+                return Results.BadRequest(new ErrorResponse(result.Problem!));
+            }
+
+            // Only a connected device is notified (DeviceLink drops it for an offline one): IoT Hub keeps no desired
+            // notifications for disconnected devices, which read the whole twin when they connect.
+            await link.SendAsync(id, MqttTopics.TwinDesiredPatch(result.Version), Encoding.UTF8.GetBytes(result.Pushed!.ToJsonString()));
             return Results.Ok(twins.Get(id));
         });
         app.MapPost("/devices/{id}/methods/{method}", async (string id, string method, InvokeMethodRequest request, DeviceRegistry registry, MethodCalls methods, CancellationToken cancellationToken) =>
@@ -74,17 +81,28 @@ public static class AdminEndpoints
                 ? Results.Ok(new InvokeMethodResponse(result.Status, ParseOrText(result.Payload)))
                 : Results.Json(new ErrorResponse(result.Payload), statusCode: result.Status);
         });
-        app.MapPost("/devices/{id}/messages/devicebound", async (string id, CloudToDeviceRequest request, DeviceRegistry registry, DeviceLink link) =>
+        app.MapPost("/devices/{id}/messages/devicebound", async (string id, CloudToDeviceRequest request, DeviceRegistry registry, CloudToDeviceMessages queue) =>
         {
             if (Known(registry, id) is { } missing)
             {
                 return missing;
             }
 
-            var messageId = TelemetryContract.NewMessageId();
-            IEnumerable<KeyValuePair<string, string>> properties = [new(SystemProperties.MessageId, messageId), .. request.Properties ?? []];
-            await link.SendAsync(id, MqttTopics.CloudToDevicePrefix(id) + PropertyBag.Encode(properties), Encoding.UTF8.GetBytes(request.Body));
-            return Results.Accepted(value: new { messageId });
+            var maxSeconds = (int)CloudToDeviceMessages.MaxTimeToLive.TotalSeconds;
+            if (request.TimeToLiveSeconds is < 1 || request.TimeToLiveSeconds > maxSeconds)
+            {
+                return Results.BadRequest(new ErrorResponse($"timeToLiveSeconds {request.TimeToLiveSeconds} is outside 1-{maxSeconds} (IoT Hub's longest is 2 days)."));
+            }
+
+            var timeToLive = request.TimeToLiveSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : CloudToDeviceMessages.DefaultTimeToLive;
+            if (queue.Enqueue(id, request.Body, request.Properties ?? [], timeToLive) is not { } message)
+            {
+                return Results.Json(new ErrorResponse($"Device '{id}' already has {CloudToDeviceMessages.MaxDepth} cloud-to-device messages queued, IoT Hub's maximum "
+                    + "(403002 DeviceMaximumQueueDepthExceeded); the device must complete some, or they must expire, first."), statusCode: StatusCodes.Status403Forbidden);
+            }
+
+            await queue.DeliverAsync(id);
+            return Results.Accepted(value: new { messageId = message.MessageId, expiresAt = message.ExpiresAt });
         });
         return app;
     }

@@ -16,7 +16,7 @@ public sealed record ConnectDecision(bool Accepted, string Reason)
 }
 
 /// <summary>
-/// IoT Hub's X.509 rules for a device's MQTT CONNECT: the username names the client id as device id, the device is
+/// IoT Hub's X.509 rules for a device's MQTT CONNECT or AMQP link: the MQTT username names the client id as device id, the device is
 /// registered, its certificate is within its validity period, and it matches the registration: a chain to a
 /// verified CA with CN = device id (CA signed), or a registered SHA-1 / SHA-256 thumbprint (self-signed).
 /// </summary>
@@ -36,9 +36,19 @@ public sealed class DeviceAuthenticator(DeviceRegistry registry, TimeProvider cl
             return ConnectDecision.Refuse($"client id '{clientId}' is not the device id '{usernameDevice}' named in the username");
         }
 
-        if (registry.FindDevice(clientId) is not { } device)
+        return AuthenticateDevice(clientId, certificate, sentChain);
+    }
+
+    /// <summary>
+    /// Judges a device by its TLS client certificate alone: for AMQP, where an X.509 device names itself only in its
+    /// link addresses (no SASL, no CBS), and for MQTT after its CONNECT's names are checked.
+    /// </summary>
+    public ConnectDecision AuthenticateDevice(string deviceId, X509Certificate2? certificate, IReadOnlyList<X509Certificate2> sentChain)
+    {
+        ArgumentNullException.ThrowIfNull(sentChain);
+        if (registry.FindDevice(deviceId) is not { } device)
         {
-            return ConnectDecision.Refuse($"device '{clientId}' is not registered");
+            return ConnectDecision.Refuse($"device '{deviceId}' is not registered");
         }
 
         if (certificate is null)

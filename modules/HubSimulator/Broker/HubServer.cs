@@ -1,8 +1,11 @@
 using System.Buffers;
+using HubSimulator.Broker.WebSockets;
 using HubSimulator.Cloud;
 using HubSimulator.Dashboard;
 using HubSimulator.Hosting;
 using HubSimulator.Messages;
+using HubSimulator.Registry;
+using IotHub.Protocol;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -21,10 +24,13 @@ public sealed partial class HubServer(
     DeviceAuthenticator authenticator,
     ClientChains chains,
     TlsListener listener,
+    MqttWebSocketAdapter webSockets,
     PublishHandler publishes,
     DeviceLink link,
     IHostApplicationLifetime lifetime,
     DeviceConnections connections,
+    CloudToDeviceMessages cloudToDevice,
+    DeviceRegistry registry,
     ILogger<HubServer> logger) : IHostedService, IDisposable
 {
     MqttServer? server;
@@ -40,11 +46,12 @@ public sealed partial class HubServer(
             .WithoutDefaultEndpoint()
             .WithPersistentSessions()
             .Build();
-        server = new MqttServerFactory().CreateMqttServer(serverOptions, [listener]);
+        server = new MqttServerFactory().CreateMqttServer(serverOptions, [listener, webSockets]);
         server.ValidatingConnectionAsync += OnConnectAsync;
         server.ClientConnectedAsync += e =>
         {
             LogConnected(logger, e.ClientId, e.RemoteEndPoint?.ToString() ?? "?");
+            registry.RecordModelId(e.ClientId, DeviceConnections.ModelId(e.UserName));
             return Task.CompletedTask;
         };
         server.ClientDisconnectedAsync += OnDisconnectedAsync;
@@ -52,11 +59,17 @@ public sealed partial class HubServer(
         server.InterceptingPublishAsync += OnPublishAsync;
         server.InterceptingClientEnqueueAsync += e =>
         {
-            e.AcceptEnqueue = DeviceLink.AcceptsDelivery(e.SenderClientId, e.ReceiverClientId);
+            e.AcceptEnqueue = DeviceLink.AcceptsDelivery(e.SenderClientId, e.ReceiverClientId, connections.Find(e.ReceiverClientId) is not null);
+            if (e.AcceptEnqueue)
+            {
+                cloudToDevice.Taken(e.ReceiverClientId, e.ApplicationMessage.Topic);
+            }
+
             return Task.CompletedTask;
         };
         link.Attach(server);
-        connections.Watch(server);
+        connections.Watch(server); // before the handlers below, which need the device counted as connected
+        WatchCloudToDevice(server);
         await server.StartAsync();
         var trust = string.IsNullOrWhiteSpace(settings.ServerCertificatePath)
             ? Path.GetFullPath(Path.Combine(settings.DataFolder, ServerCertificate.CaFileName))
@@ -67,6 +80,11 @@ public sealed partial class HubServer(
         lifetime.ApplicationStarted.Register(() => // once the admin port is bound too
         {
             LogListening(logger, settings.BindAddress, settings.MqttPort, subject, trust, settings.AdminPort);
+            if (settings.WebSocketPort is { } webSocketPort)
+            {
+                LogWebSocketListening(logger, settings.BindAddress, webSocketPort, WebSocketEndpoint.Path);
+            }
+
             LogModuleSettings(logger, $"Device__HostName={host} Device__Port={settings.MqttPort} Device__TrustBundlePath={trustFile}");
         });
     }
@@ -82,6 +100,24 @@ public sealed partial class HubServer(
 
     /// <inheritdoc />
     public void Dispose() => server?.Dispose();
+
+    /// <summary>Queued cloud-to-device messages go out when their device connects or subscribes, and leave the queue on its PUBACK.</summary>
+    void WatchCloudToDevice(MqttServer mqtt)
+    {
+        mqtt.ClientConnectedAsync += e => cloudToDevice.DeliverAsync(e.ClientId);
+        mqtt.ClientSubscribedTopicAsync += e =>
+            e.TopicFilter.Topic == MqttTopics.CloudToDeviceFilter(e.ClientId) ? cloudToDevice.DeliverAsync(e.ClientId) : Task.CompletedTask;
+        mqtt.ClientAcknowledgedPublishPacketAsync += e =>
+        {
+            cloudToDevice.Completed(e.ClientId, e.PublishPacket.Topic);
+            return Task.CompletedTask;
+        };
+        mqtt.SessionDeletedAsync += e =>
+        {
+            cloudToDevice.SessionLost(e.Id);
+            return Task.CompletedTask;
+        };
+    }
 
     Task OnConnectAsync(ValidatingConnectionEventArgs e)
     {
@@ -148,6 +184,9 @@ public sealed partial class HubServer(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "MQTT over TLS listening on {Address}:{Port} (server certificate {Subject}; devices trust {TrustBundle}); admin API on port {AdminPort}")]
     private static partial void LogListening(ILogger logger, string address, int port, string subject, string trustBundle, int adminPort);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "MQTT over WebSocket listening on wss://{Address}:{Port}{Path} (modules: Device__Transport=MqttWebSocket and this port as Device__Port)")]
+    private static partial void LogWebSocketListening(ILogger logger, string address, int port, string path);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "A module reaches this hub with: {Settings} Device__Id=<a registered device> Device__CertificatePath=<its PFX or PEM chain>")]
     private static partial void LogModuleSettings(ILogger logger, string settings);

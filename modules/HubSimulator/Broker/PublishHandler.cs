@@ -18,6 +18,9 @@ public sealed class PublishHandler(MessageStore telemetry, TwinStore twins, Meth
     const string TwinGetPrefix = MqttTopics.TwinGetPrefix + "?";
     const string TwinReportedPrefix = MqttTopics.TwinReportedPatchPrefix + "?";
 
+    /// <summary>IoT Hub's error code for a request it refuses as invalid (HTTP 400).</summary>
+    const int ArgumentInvalid = 400004;
+
     /// <summary>Handles a publish; returns why the connection must close, or null when it was accepted.</summary>
     public async Task<string?> HandleAsync(string deviceId, string topic, MqttQualityOfServiceLevel qos, ReadOnlyMemory<byte> payload, Action<ReceivedMessage> onTelemetry)
     {
@@ -75,13 +78,24 @@ public sealed class PublishHandler(MessageStore telemetry, TwinStore twins, Meth
 
         if (patch is null)
         {
-            await link.SendAsync(deviceId, MqttTopics.TwinResponse(400, rid), Encoding.UTF8.GetBytes("{\"message\":\"The reported patch must be a JSON object.\"}"));
+            await AnswerAsync(deviceId, 400, rid, "The reported patch must be a JSON object.");
             return;
         }
 
-        var version = twins.PatchReported(deviceId, patch);
-        await link.SendAsync(deviceId, $"{MqttTopics.TwinResponse(204, rid)}&$version={version}", ReadOnlyMemory<byte>.Empty);
+        var result = twins.PatchReported(deviceId, patch);
+        if (!result.Applied)
+        {
+            await AnswerAsync(deviceId, 400, rid, result.Problem!);
+            return;
+        }
+
+        await link.SendAsync(deviceId, $"{MqttTopics.TwinResponse(204, rid)}&{MqttTopicQuery.Version}={result.Version}", ReadOnlyMemory<byte>.Empty);
     }
+
+    /// <summary>A refusal on the twin response topic, in the hub's error body shape <c>{"errorCode":400004,"message":"..."}</c>.</summary>
+    Task AnswerAsync(string deviceId, int status, string rid, string message) =>
+        link.SendAsync(deviceId, MqttTopics.TwinResponse(status, rid),
+            Encoding.UTF8.GetBytes(new JsonObject { ["errorCode"] = ArgumentInvalid, ["message"] = message }.ToJsonString()));
 
     /// <summary>True when a device may subscribe to <paramref name="filter"/>: only the hub's device topics.</summary>
     public static bool MaySubscribe(string deviceId, string filter) =>

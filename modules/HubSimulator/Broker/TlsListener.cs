@@ -1,10 +1,6 @@
-using System.Net;
-using System.Net.Security;
 using System.Net.Sockets;
-using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using HubSimulator.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MQTTnet.Adapter;
 using MQTTnet.Diagnostics.Logger;
@@ -15,15 +11,13 @@ using MQTTnet.Server;
 namespace HubSimulator.Broker;
 
 /// <summary>
-/// The MQTT endpoint's TCP and TLS, in place of MQTTnet's listener: it binds exactly the configured address (MQTTnet's
-/// also binds every IPv6 address), and a connection that has not finished the TLS handshake within
-/// <see cref="SimulatorOptions.HandshakeTimeout"/> is closed. Then MQTTnet's server speaks MQTT on the stream.
+/// The MQTT endpoint's TCP and TLS (<see cref="DeviceTls"/>), in place of MQTTnet's listener: it binds exactly the
+/// configured address (MQTTnet's also binds every IPv6 address). Then MQTTnet's server speaks MQTT on the stream.
 /// </summary>
-public sealed partial class TlsListener(IOptions<SimulatorOptions> simulatorOptions, ClientChains chains, ILogger<TlsListener> logger) : IMqttServerAdapter
+public sealed class TlsListener(IOptions<SimulatorOptions> simulatorOptions, DeviceTls deviceTls) : IMqttServerAdapter
 {
     Socket? socket;
     CancellationTokenSource? stop;
-    SslStreamCertificateContext? serverCertificate;
     MqttServerOptions? serverOptions;
     IMqttNetLogger? mqttLogger;
 
@@ -42,25 +36,11 @@ public sealed partial class TlsListener(IOptions<SimulatorOptions> simulatorOpti
     /// <inheritdoc />
     public Task StartAsync(MqttServerOptions options, IMqttNetLogger logger)
     {
-        var settings = simulatorOptions.Value;
-        var certificate = ServerCertificate.Load(settings);
-        Subject = certificate.Subject;
-        serverCertificate = SslStreamCertificateContext.Create(certificate, additionalCertificates: null);
+        Subject = deviceTls.Subject;
         serverOptions = options;
         mqttLogger = logger;
-        var address = IPAddress.Parse(settings.BindAddress);
-        var (port, setting) = Endpoint(settings);
-        socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            socket.Bind(new IPEndPoint(address, port));
-        }
-        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.AddressAlreadyInUse)
-        {
-            throw StartupException.PortInUse(setting, settings.BindAddress, port, ex);
-        }
-
-        socket.Listen();
+        var (port, setting) = Endpoint(simulatorOptions.Value);
+        socket = deviceTls.Listen(port, setting);
         stop = new CancellationTokenSource();
         _ = AcceptAsync(socket, stop.Token);
         return Task.CompletedTask;
@@ -99,42 +79,21 @@ public sealed partial class TlsListener(IOptions<SimulatorOptions> simulatorOpti
 
     async Task ServeAsync(Socket client, CancellationToken cancellationToken)
     {
-        var remote = client.RemoteEndPoint;
-        await using var tls = new SslStream(new NetworkStream(client, ownsSocket: true), leaveInnerStreamOpen: false, chains.Capture);
-        using (var handshake = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        var (local, remote) = (client.LocalEndPoint, client.RemoteEndPoint);
+        if (await deviceTls.AcceptAsync(client, cancellationToken) is not { } tls)
         {
-            handshake.CancelAfter(simulatorOptions.Value.HandshakeTimeout);
-            try
-            {
-                await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
-                {
-                    ServerCertificateContext = serverCertificate,
-                    ClientCertificateRequired = true,
-                    EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
-                    CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
-                    EncryptionPolicy = EncryptionPolicy.RequireEncryption,
-                }, handshake.Token);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                LogHandshakeTimeout(logger, remote?.ToString() ?? "?", simulatorOptions.Value.HandshakeTimeout.TotalSeconds);
-                return;
-            }
-            catch (Exception ex) when (ex is AuthenticationException or IOException or OperationCanceledException)
-            {
-                return; // no certificate (logged by ClientChains), not TLS, or gone: nothing to serve
-            }
+            return;
         }
 
-        var certificate = tls.RemoteCertificate is { } presented ? X509CertificateLoader.LoadCertificate(presented.GetRawCertData()) : null;
-        var channel = new MqttTcpChannel(tls, client.LocalEndPoint, remote, certificate);
-        using var adapter = new MqttChannelAdapter(channel, new MqttPacketFormatterAdapter(new MqttBufferWriter(serverOptions!.WriterBufferSize, serverOptions.WriterBufferSizeMax)), mqttLogger);
-        if (ClientHandler is { } handler)
+        await using (tls)
         {
-            await handler(adapter);
+            var certificate = tls.RemoteCertificate is { } presented ? X509CertificateLoader.LoadCertificate(presented.GetRawCertData()) : null;
+            var channel = new MqttTcpChannel(tls, local, remote, certificate);
+            using var adapter = new MqttChannelAdapter(channel, new MqttPacketFormatterAdapter(new MqttBufferWriter(serverOptions!.WriterBufferSize, serverOptions.WriterBufferSizeMax)), mqttLogger);
+            if (ClientHandler is { } handler)
+            {
+                await handler(adapter);
+            }
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Closed a connection from {Endpoint}: no TLS handshake within {Seconds} s (Simulator__HandshakeTimeout)")]
-    private static partial void LogHandshakeTimeout(ILogger logger, string endpoint, double seconds);
 }

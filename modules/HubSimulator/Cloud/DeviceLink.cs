@@ -7,7 +7,9 @@ namespace HubSimulator.Cloud;
 /// <summary>
 /// Sends hub-originated messages (twin answers, desired patches, method requests, cloud-to-device) to one device.
 /// IoT Hub's device topics (<c>$iothub/twin/res/#</c>, ...) are the same for every device, so each message is
-/// tagged with its receiver and <see cref="AcceptsDelivery"/> keeps it from the others.
+/// tagged with its receiver and <see cref="AcceptsDelivery"/> keeps it from the others. Nothing is kept in the MQTT
+/// session of a device that is offline: IoT Hub keeps no desired-property notifications or method requests for it,
+/// and its cloud-to-device messages wait in <see cref="CloudToDeviceMessages"/>.
 /// </summary>
 public sealed class DeviceLink
 {
@@ -30,7 +32,7 @@ public sealed class DeviceLink
         return clients.Any(c => c.Id == deviceId);
     }
 
-    /// <summary>Publishes to one device (QoS 1; queued in its session when it is offline).</summary>
+    /// <summary>Publishes to one device (QoS 1) if it is connected; dropped otherwise (see <see cref="AcceptsDelivery"/>).</summary>
     public async Task SendAsync(string deviceId, string topic, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default)
     {
         var mqtt = server ?? throw new InvalidOperationException("The MQTT server is not running.");
@@ -45,7 +47,12 @@ public sealed class DeviceLink
     /// <summary>True for messages the hub sent through this link.</summary>
     public static bool IsFromHub(string senderClientId) => senderClientId.StartsWith(HubSenderPrefix, StringComparison.Ordinal);
 
-    /// <summary>The enqueue filter: hub messages reach only their device; devices never receive each other's publishes.</summary>
-    public static bool AcceptsDelivery(string senderClientId, string receiverClientId) =>
-        senderClientId.StartsWith(HubSenderPrefix, StringComparison.Ordinal) && senderClientId.AsSpan(HubSenderPrefix.Length).SequenceEqual(receiverClientId);
+    /// <summary>
+    /// The enqueue filter: hub messages reach only their device, and only while it is connected; devices never receive
+    /// each other's publishes.
+    /// </summary>
+    public static bool AcceptsDelivery(string senderClientId, string receiverClientId, bool receiverConnected) =>
+        receiverConnected
+        && senderClientId.StartsWith(HubSenderPrefix, StringComparison.Ordinal)
+        && senderClientId.AsSpan(HubSenderPrefix.Length).SequenceEqual(receiverClientId);
 }

@@ -28,19 +28,34 @@ public sealed class DeviceConnections(TimeProvider clock)
         ArgumentNullException.ThrowIfNull(server);
         server.ClientConnectedAsync += e =>
         {
-            open[e.ClientId] = new DeviceConnection(clock.GetUtcNow(), ModelId(e.UserName));
-            Changed?.Invoke();
+            Opened(e.ClientId, ModelId(e.UserName));
             return Task.CompletedTask;
         };
         server.ClientDisconnectedAsync += e =>
         {
-            if (e.DisconnectType != MqttClientDisconnectType.Takeover && open.TryRemove(e.ClientId, out _))
+            if (e.DisconnectType != MqttClientDisconnectType.Takeover)
             {
-                Changed?.Invoke();
+                Closed(e.ClientId);
             }
 
             return Task.CompletedTask;
         };
+    }
+
+    /// <summary>A device connected (any transport).</summary>
+    public void Opened(string deviceId, string? modelId)
+    {
+        open[deviceId] = new DeviceConnection(clock.GetUtcNow(), modelId);
+        Changed?.Invoke();
+    }
+
+    /// <summary>A device's connection ended (not taken over by a newer one).</summary>
+    public void Closed(string deviceId)
+    {
+        if (open.TryRemove(deviceId, out _))
+        {
+            Changed?.Invoke();
+        }
     }
 
     /// <summary>The device's open connection, or null when it is offline.</summary>

@@ -34,22 +34,27 @@ public static class DemoCommand
     const int DefaultSeed = 2;
     static readonly TimeSpan Patience = TimeSpan.FromSeconds(45);
 
+    /// <summary>The transports the demo can run the module over (<c>Device__Transport</c> values).</summary>
+    static readonly string[] Transports = ["Mqtt", "Amqp"];
+
     /// <summary>The <c>demo</c> verb.</summary>
     public static Command Create()
     {
         var folder = CliOptions.Text("--folder", "Where the demo keeps its PKI, the hub's data and messages.jsonl (reused between runs).", "DIR", ".demo");
         var count = CliOptions.Positive("--count", "How many readings the module sends.", 5);
         var seed = CliOptions.Positive("--seed", "The fake sensor's seed (the default crosses the alert threshold both ways within 5 readings).", DefaultSeed);
+        var transport = CliOptions.Text("--transport", "The module's Device__Transport.", "TRANSPORT", "Mqtt");
+        transport.AcceptOnlyFromAmong(Transports);
         var demo = new Command("demo", "The whole X.509 flow on this machine: test PKI, the simulator on free loopback ports, CA proof of possession, the module sending readings.")
         {
-            folder, count, seed,
+            folder, count, seed, transport,
         };
-        demo.SetAction((parse, cancel) => RunAsync(parse.GetRequiredValue(folder), parse.GetValue(count), parse.GetValue(seed), parse.InvocationConfiguration.Output));
+        demo.SetAction((parse, cancel) => RunAsync(parse.GetRequiredValue(folder), parse.GetValue(count), parse.GetValue(seed), parse.GetRequiredValue(transport), parse.InvocationConfiguration.Output));
         return demo;
     }
 
     /// <summary>Runs the demo; 0 when every reading arrived and decoded.</summary>
-    public static async Task<int> RunAsync(string folder, int count, int seed, TextWriter output)
+    public static async Task<int> RunAsync(string folder, int count, int seed, string transport, TextWriter output)
     {
         ArgumentNullException.ThrowIfNull(output);
         var clock = Stopwatch.StartNew();
@@ -76,9 +81,11 @@ public static class DemoCommand
         var messagesFile = Path.Combine(folder, "messages.jsonl");
         File.Delete(messagesFile);
         var mqttPort = FreeLoopbackPort();
+        var amqpPort = FreeLoopbackPort();
         await using var hub = SimulatorApp.Build([], new Dictionary<string, string?>
         {
             ["Simulator:MqttPort"] = Invariant(mqttPort),
+            ["Simulator:AmqpPort"] = Invariant(amqpPort),
             ["Simulator:AdminPort"] = Invariant(FreeLoopbackPort()),
             ["Simulator:DataFolder"] = Path.Combine(folder, "hub"),
             ["Simulator:ServerCertificatePath"] = pki.ServerCertificatePem,
@@ -87,7 +94,7 @@ public static class DemoCommand
             ["Logging:LogLevel:Default"] = "Warning",
         });
         await hub.StartAsync();
-        Detail(output, $"MQTT over TLS (client certificate required) on 127.0.0.1:{mqttPort}");
+        Detail(output, $"MQTT over TLS on 127.0.0.1:{mqttPort}, AMQP over TLS on 127.0.0.1:{amqpPort} (client certificate required); the module uses {transport}");
 
         Step(output, 3, "registering the root CA and proving possession of its key");
         var registry = hub.Services.GetRequiredService<DeviceRegistry>();
@@ -105,7 +112,7 @@ public static class DemoCommand
         }
 
         using var deadline = new CancellationTokenSource(Patience);
-        using var module = ModuleLauncher.Run(moduleAssembly, ModuleSettings(pki, mqttPort, count, seed, outbox), output);
+        using var module = ModuleLauncher.Run(moduleAssembly, ModuleSettings(pki, transport, transport == "Amqp" ? amqpPort : mqttPort, count, seed, outbox), output);
         var moduleRun = module.WaitForExitAsync(deadline.Token);
         IReadOnlyList<ReceivedMessage> received = [];
         try
@@ -135,9 +142,10 @@ public static class DemoCommand
         return decoded == count ? ExitCodes.Ok : ExitCodes.Failed;
     }
 
-    static Dictionary<string, string?> ModuleSettings(LabPki pki, int port, int count, int seed, string outbox) => new()
+    static Dictionary<string, string?> ModuleSettings(LabPki pki, string transport, int port, int count, int seed, string outbox) => new()
     {
         ["Device__Id"] = DeviceId,
+        ["Device__Transport"] = transport,
         ["Device__HostName"] = "localhost",
         ["Device__Port"] = Invariant(port),
         ["Device__CertificatePath"] = Path.GetFullPath(pki.DevicePfx),
@@ -151,6 +159,7 @@ public static class DemoCommand
         ["Outbox__Path"] = outbox,
         ["Logging__LogLevel__Default"] = "Warning",
         ["Logging__LogLevel__EdgeSensorModule.HubConnection.MqttHubClient"] = "Error", // its own clean disconnect at the end logs a warning
+        ["Logging__LogLevel__EdgeSensorModule.HubConnection.Amqp.AmqpHubClient"] = "Error",
         ["DOTNET_ENVIRONMENT"] = "Production",
     };
 

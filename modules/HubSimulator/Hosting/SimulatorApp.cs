@@ -2,6 +2,8 @@ using System.Net;
 using System.Text.Json.Serialization;
 using HubSimulator.Admin;
 using HubSimulator.Broker;
+using HubSimulator.Broker.Amqp;
+using HubSimulator.Broker.WebSockets;
 using HubSimulator.Cloud;
 using HubSimulator.Dashboard;
 using HubSimulator.Registry;
@@ -18,7 +20,7 @@ using Microsoft.Extensions.Options;
 
 namespace HubSimulator.Hosting;
 
-/// <summary>Builds the simulator: the MQTT endpoint, the registry and cloud-side state, and the admin API.</summary>
+/// <summary>Builds the simulator: the MQTT endpoints (TLS, WebSocket), the registry and cloud-side state, and the admin API.</summary>
 public static class SimulatorApp
 {
     /// <summary>Builds the application from the command line, environment (<c>Simulator__*</c>) and <paramref name="settings"/>.</summary>
@@ -54,9 +56,12 @@ public static class SimulatorApp
             {
                 kestrel.Listen(address, options.AdminPort);
             }
+
+            DeviceWebSockets.Listen(kestrel, options);
         });
         var app = builder.Build();
         app.UseOneLineErrors();
+        app.UseDeviceWebSockets(builder.Configuration.GetSection(SimulatorOptions.Section).Get<SimulatorOptions>() ?? new SimulatorOptions());
         app.UseAdminToken();
         app.MapAdminApi();
         app.MapDashboard();
@@ -89,13 +94,20 @@ public static class SimulatorApp
         services.AddSingleton<TwinStore>();
         services.AddSingleton<DeviceLink>();
         services.AddSingleton<MethodCalls>();
+        services.AddSingleton<CloudToDeviceMessages>();
         services.AddSingleton<ClientChains>();
+        services.AddSingleton<DeviceTls>();
         services.AddSingleton<TlsListener>();
+        services.AddSingleton<AmqpTlsListener>();
+        services.AddSingleton<MqttWebSocketAdapter>();
+        services.AddSingleton<DeviceWebSockets>();
         services.AddSingleton<DeviceAuthenticator>();
         services.AddSingleton<PublishHandler>();
         services.AddDashboard();
         services.AddSingleton<HubServer>();
         services.AddHostedService(provider => provider.GetRequiredService<HubServer>());
+        services.AddSingleton<AmqpHubServer>();
+        services.AddHostedService(provider => provider.GetRequiredService<AmqpHubServer>());
         services.AddProvisioning();
         return services;
     }

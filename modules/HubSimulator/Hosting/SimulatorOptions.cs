@@ -16,6 +16,15 @@ public sealed class SimulatorOptions
     /// <summary>MQTT over TLS port (IoT Hub: 8883).</summary>
     public int MqttPort { get; set; } = 8883;
 
+    /// <summary>AMQP over TLS port (IoT Hub: 5671); 0 turns the AMQP endpoint off.</summary>
+    public int AmqpPort { get; set; } = 5671;
+
+    /// <summary>
+    /// Port of the WebSocket endpoint (<c>wss://host:port/$iothub/websocket</c>, IoT Hub: 443) for MQTT over WebSocket;
+    /// unset for none.
+    /// </summary>
+    public int? WebSocketPort { get; set; }
+
     /// <summary>Device Provisioning Service endpoint (MQTT over TLS, DPS's 8883); 0 leaves it off.</summary>
     public int ProvisioningPort { get; set; }
 
@@ -93,9 +102,9 @@ public sealed class SimulatorOptionsValidator : IValidateOptions<SimulatorOption
             return ValidateOptionsResult.Fail($"Simulator__MqttPort: {options.MqttPort} is not a TCP port; use 1-65535 (IoT Hub uses 8883).");
         }
 
-        if (options.ProvisioningPort is < 0 or > 65535 || (options.ProvisioningPort != 0 && (options.ProvisioningPort == options.MqttPort || options.ProvisioningPort == options.AdminPort)))
+        if (options.ProvisioningPort is < 0 or > 65535 || (options.ProvisioningPort != 0 && (options.ProvisioningPort == options.MqttPort || options.ProvisioningPort == options.AdminPort || options.ProvisioningPort == options.AmqpPort)))
         {
-            return ValidateOptionsResult.Fail($"Simulator__ProvisioningPort: {options.ProvisioningPort} is not a free TCP port of its own; use 1-65535 (DPS uses 8883), not the MQTT or admin port, or 0 for no DPS endpoint.");
+            return ValidateOptionsResult.Fail($"Simulator__ProvisioningPort: {options.ProvisioningPort} is not a free TCP port of its own; use 1-65535 (DPS uses 8883), not the MQTT, AMQP or admin port, or 0 for no DPS endpoint.");
         }
 
         if (string.IsNullOrWhiteSpace(options.IdScope) || !options.IdScope.All(char.IsAsciiLetterOrDigit))
@@ -103,9 +112,19 @@ public sealed class SimulatorOptionsValidator : IValidateOptions<SimulatorOption
             return ValidateOptionsResult.Fail($"Simulator__IdScope: '{options.IdScope}' is not an id scope; use letters and digits, e.g. 0ne00000001.");
         }
 
-        if (options.AdminPort is < 0 or > 65535 || options.AdminPort == options.MqttPort)
+        if (options.AmqpPort is < 0 or > 65535 || (options.AmqpPort != 0 && options.AmqpPort == options.MqttPort))
         {
-            return ValidateOptionsResult.Fail($"Simulator__AdminPort: {options.AdminPort} is not a free TCP port of its own; use 1-65535, not the MQTT port.");
+            return ValidateOptionsResult.Fail($"Simulator__AmqpPort: {options.AmqpPort} is not a free TCP port of its own; use 1-65535 (IoT Hub uses 5671), not the MQTT port, or 0 for no AMQP endpoint.");
+        }
+
+        if (options.AdminPort is < 0 or > 65535 || options.AdminPort == options.MqttPort || (options.AmqpPort != 0 && options.AdminPort == options.AmqpPort))
+        {
+            return ValidateOptionsResult.Fail($"Simulator__AdminPort: {options.AdminPort} is not a free TCP port of its own; use 1-65535, not the MQTT or AMQP port.");
+        }
+
+        if (options.WebSocketPort is { } webSocketPort && (webSocketPort is < 1 or > 65535 || webSocketPort == options.MqttPort || webSocketPort == options.AdminPort))
+        {
+            return ValidateOptionsResult.Fail($"Simulator__WebSocketPort: {webSocketPort} is not a free TCP port of its own; use 1-65535 (IoT Hub uses 443), not the MQTT or admin port, or leave it unset for no WebSocket endpoint.");
         }
 
         if (string.IsNullOrWhiteSpace(options.ServerCertificatePath) != string.IsNullOrWhiteSpace(options.ServerKeyPath))

@@ -9,7 +9,7 @@ namespace HubSimulator.Messages;
 /// <summary>A device-to-cloud message as the hub received and decoded it.</summary>
 /// <param name="DeviceId">The sending device.</param>
 /// <param name="ReceivedAt">When the hub took it.</param>
-/// <param name="Topic">The MQTT topic, property bag included.</param>
+/// <param name="Topic">The MQTT topic, property bag included; for AMQP, the telemetry link's address.</param>
 /// <param name="SystemProperties">Decoded system properties (<c>$.mid</c>, <c>$.ct</c>, ...).</param>
 /// <param name="ApplicationProperties">Decoded application properties, in wire order.</param>
 /// <param name="Body">The body as UTF-8 text.</param>
@@ -30,6 +30,16 @@ public sealed record ReceivedMessage(
     {
         ArgumentNullException.ThrowIfNull(topic);
         var (system, application) = MqttTelemetry.SplitProperties(topic[MqttTopics.DeviceTelemetryPrefix(deviceId).Length..]);
+        return Create(deviceId, topic, system, application, payload, receivedAt);
+    }
+
+    /// <summary>
+    /// A message whose properties are already decoded (AMQP: system properties under their MQTT names);
+    /// <paramref name="address"/> is the MQTT topic or the AMQP link address it came on.
+    /// </summary>
+    public static ReceivedMessage Create(string deviceId, string address, IReadOnlyDictionary<string, string> system,
+        IReadOnlyList<KeyValuePair<string, string>> application, ReadOnlySpan<byte> payload, DateTimeOffset receivedAt)
+    {
         SensorTelemetry? reading = null;
         try
         {
@@ -40,7 +50,7 @@ public sealed record ReceivedMessage(
             // Not a reading (another device's payload): kept as text.
         }
 
-        return new ReceivedMessage(deviceId, receivedAt, topic, system, application, Encoding.UTF8.GetString(payload), reading,
+        return new ReceivedMessage(deviceId, receivedAt, address, system, application, Encoding.UTF8.GetString(payload), reading,
             TelemetryContract.ReadAlert(application));
     }
 

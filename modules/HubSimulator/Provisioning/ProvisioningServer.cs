@@ -23,7 +23,7 @@ public sealed partial class ProvisioningServer(
     IOptions<SimulatorOptions> options,
     ClientChains chains,
     ProvisioningDesk desk,
-    ILogger<TlsListener> listenerLogger,
+    DeviceTls deviceTls,
     ILogger<ProvisioningServer> logger) : IHostedService, IDisposable
 {
     const string SenderPrefix = "$dps/";
@@ -40,7 +40,7 @@ public sealed partial class ProvisioningServer(
             return;
         }
 
-        var listener = new TlsListener(options, chains, listenerLogger) { Endpoint = s => (s.ProvisioningPort, "Simulator__ProvisioningPort") };
+        var listener = new TlsListener(options, deviceTls) { Endpoint = s => (s.ProvisioningPort, "Simulator__ProvisioningPort") };
         server = new MqttServerFactory().CreateMqttServer(new MqttServerOptionsBuilder().WithoutDefaultEndpoint().Build(), [listener]);
         server.ValidatingConnectionAsync += OnConnectAsync;
         server.ClientDisconnectedAsync += e =>

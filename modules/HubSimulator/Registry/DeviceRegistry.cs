@@ -152,6 +152,24 @@ public sealed class DeviceRegistry
         }
     }
 
+    /// <summary>Records the model id a device announced on connecting; a connection without one leaves the last one.</summary>
+    public void RecordModelId(string deviceId, string? modelId)
+    {
+        if (string.IsNullOrEmpty(modelId))
+        {
+            return;
+        }
+
+        lock (gate)
+        {
+            if (state.Devices.FirstOrDefault(d => d.DeviceId == deviceId) is { } device && device.ModelId != modelId)
+            {
+                device.ModelId = modelId;
+                Save();
+            }
+        }
+    }
+
     /// <summary>The device, or null when it is not registered.</summary>
     public DeviceRecord? FindDevice(string deviceId)
     {

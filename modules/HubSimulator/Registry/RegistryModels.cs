@@ -60,6 +60,12 @@ public sealed class DeviceRecord
 
     /// <summary>Self-signed devices: secondary thumbprint.</summary>
     public string? SecondaryThumbprint { get; init; }
+
+    /// <summary>
+    /// The IoT Plug and Play model id the device announced when it last connected with one (MQTT username
+    /// <c>model-id=</c>); kept while it is offline, as the hub keeps the twin's <c>modelId</c>. Null when it never did.
+    /// </summary>
+    public string? ModelId { get; set; }
 }
 
 /// <summary>What the optional state file holds.</summary>

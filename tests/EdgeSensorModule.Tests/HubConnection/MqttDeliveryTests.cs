@@ -35,6 +35,26 @@ public sealed class MqttDeliveryTests(BrokerFixture fixture) : IClassFixture<Bro
         Assert.Empty(monitor.Drain());
     }
 
+    /// <summary>
+    /// The test broker's ACL lets a device write only its telemetry topic, and mosquitto closes the connection on a
+    /// denied publish: the twin GET costs a reconnect. After two in a row the module stops asking for a while.
+    /// </summary>
+    [Fact]
+    public async Task Module_PlainBrokerClosesOnTwinRequests_StillDeliversEveryReadingAndStopsAsking()
+    {
+        await using var monitor = await TelemetryMonitor.StartAsync(Pki, Port);
+        var device = Pki.IssueDevice("twinless-device");
+        var environment = ModuleEnvironment.ForPfx(Pki, device, "twinless-device", Port, count: 400);
+        environment["Device__OperationTimeout"] = "00:00:01";
+
+        var (exitCode, module) = await ModuleEnvironment.RunAsync(environment);
+
+        Assert.True(exitCode == 0, module.Output);
+        AssertContract("twinless-device", 400, await monitor.WaitForAsync(400, Patience));
+        Assert.Single(module.Lines, l => l.Contains("twin requests pause for", StringComparison.Ordinal));
+        Assert.True(module.Lines.Count(l => l.Contains("Connection to", StringComparison.Ordinal) && l.Contains(" lost ", StringComparison.Ordinal)) <= 2, module.Output);
+    }
+
     [Fact]
     public async Task Module_PasswordFromFile_Connects()
     {
@@ -120,7 +140,7 @@ public sealed class MqttDeliveryTests(BrokerFixture fixture) : IClassFixture<Bro
         Assert.Contains("Checking again in", line, StringComparison.Ordinal);
     }
 
-    static void AssertContract(string deviceId, int count, IReadOnlyList<ReceivedTelemetry> messages)
+    internal static void AssertContract(string deviceId, int count, IReadOnlyList<ReceivedTelemetry> messages)
     {
         Assert.All(messages, m => Assert.StartsWith(MqttTopics.DeviceTelemetryPrefix(deviceId), m.Topic, StringComparison.Ordinal));
         var bodies = messages.Select(m => TelemetryContract.ParseBody(m.Body)).ToList();

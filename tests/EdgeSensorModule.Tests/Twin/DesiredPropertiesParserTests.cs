@@ -20,7 +20,6 @@ public class DesiredPropertiesParserTests
 
     [Theory]
     [InlineData("""{"alertThreshold":"hot"}""", "alertThreshold")]
-    [InlineData("""{"alertThreshold":null}""", "alertThreshold")]
     [InlineData("""{"telemetryInterval":0}""", "telemetryInterval")]
     [InlineData("""{"telemetryInterval":-1}""", "telemetryInterval")]
     [InlineData("""{"telemetryInterval":1e308}""", "telemetryInterval")]
@@ -88,5 +87,24 @@ public class DesiredPropertiesParserTests
 
         Assert.Equal("""{"value":27,"ac":200,"av":9,"ad":"applied"}""", patch["alertThreshold"]!.ToJsonString());
         Assert.Equal("""{"value":true,"ac":400,"av":9,"ad":"must be true or false"}""", patch["sendData"]!.ToJsonString());
+    }
+
+    [Fact]
+    public void Apply_KnownPropertyRemoved_ReturnsItToTheEnvironmentSettingAndAcknowledgesIt()
+    {
+        var update = DesiredPropertiesParser.Apply(Current with { AlertThreshold = 27 }, """{"alertThreshold":null,"$version":10}""");
+
+        Assert.Null(update.Settings.AlertThreshold);
+        var ack = Assert.Single(update.Acks);
+        Assert.Equal((WritablePropertyNames.AlertThreshold, PropertyAck.Applied), (ack.Name, ack.Code));
+    }
+
+    [Fact]
+    public void Apply_UnknownPropertyRemoved_IsNotAcknowledged()
+    {
+        var update = DesiredPropertiesParser.Apply(Current, """{"colour":null,"$version":11}""");
+
+        Assert.Empty(update.Acks);
+        Assert.Equal(Current, update.Settings);
     }
 }

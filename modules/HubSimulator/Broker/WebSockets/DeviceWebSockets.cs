@@ -1,0 +1,139 @@
+using System.Net;
+using System.Net.Security;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+using HubSimulator.Hosting;
+using IotHub.Protocol;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace HubSimulator.Broker.WebSockets;
+
+/// <summary>
+/// IoT Hub's WebSocket endpoint (<c>wss://{host}:{Simulator__WebSocketPort}/$iothub/websocket</c>) on the simulator's
+/// Kestrel: TLS 1.2/1.3 with a required client certificate whose chain <see cref="ClientChains"/> captures, as on the
+/// MQTT port; then the upgrade, dispatched by sub-protocol in <see cref="DispatchAsync"/>.
+/// </summary>
+public sealed partial class DeviceWebSockets(
+    IOptions<SimulatorOptions> options,
+    ClientChains chains,
+    MqttWebSocketAdapter mqtt,
+    ILogger<DeviceWebSockets> logger)
+{
+    readonly Lazy<SslStreamCertificateContext> serverCertificate = new(() =>
+        SslStreamCertificateContext.Create(ServerCertificate.Load(options.Value), additionalCertificates: null));
+
+    /// <summary>The TLS settings of every connection to the WebSocket port.</summary>
+    public SslServerAuthenticationOptions TlsOptions() => new()
+    {
+        ServerCertificateContext = serverCertificate.Value,
+        ClientCertificateRequired = true,
+        RemoteCertificateValidationCallback = chains.Capture,
+        EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+        CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+        EncryptionPolicy = EncryptionPolicy.RequireEncryption,
+        ApplicationProtocols = [SslApplicationProtocol.Http11],
+    };
+
+    /// <summary>Adds the WebSocket port to Kestrel when <c>Simulator__WebSocketPort</c> is set.</summary>
+    public static void Listen(KestrelServerOptions kestrel, SimulatorOptions settings)
+    {
+        ArgumentNullException.ThrowIfNull(kestrel);
+        ArgumentNullException.ThrowIfNull(settings);
+        if (settings.WebSocketPort is not { } port || !IPAddress.TryParse(settings.BindAddress, out var address))
+        {
+            return;
+        }
+
+        kestrel.Listen(address, port, listen =>
+        {
+            listen.Protocols = HttpProtocols.Http1;
+            listen.UseHttps(new TlsHandshakeCallbackOptions
+            {
+                OnConnection = _ => ValueTask.FromResult(listen.ApplicationServices.GetRequiredService<DeviceWebSockets>().TlsOptions()),
+                HandshakeTimeout = settings.HandshakeTimeout,
+            });
+        });
+    }
+
+    /// <summary>
+    /// The upgrade, by sub-protocol: <c>mqtt</c> (any case, as the C SDK sends "MQTT") goes to the MQTT server; AMQP is
+    /// refused with 501 until the AMQP endpoint serves WebSockets; anything else is 400.
+    /// </summary>
+    public async Task DispatchAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var remote = $"{context.Connection.RemoteIpAddress}:{context.Connection.RemotePort}";
+        if (!string.Equals(context.Request.Path.Value, WebSocketEndpoint.Path, StringComparison.Ordinal))
+        {
+            await RefuseAsync(context, StatusCodes.Status404NotFound, remote, $"path '{context.Request.Path}' is not {WebSocketEndpoint.Path}");
+            return;
+        }
+
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            await RefuseAsync(context, StatusCodes.Status400BadRequest, remote, "not a WebSocket upgrade request");
+            return;
+        }
+
+        var requested = context.WebSockets.WebSocketRequestedProtocols;
+        if (requested.FirstOrDefault(WebSocketEndpoint.IsMqtt) is { } mqttProtocol)
+        {
+            var certificate = context.Connection.ClientCertificate is { } presented ? X509CertificateLoader.LoadCertificate(presented.RawData) : null;
+            using var socket = await context.WebSockets.AcceptWebSocketAsync(mqttProtocol);
+            LogAccepted(logger, remote, mqttProtocol);
+            await mqtt.ServeAsync(socket, Local(context), new IPEndPoint(context.Connection.RemoteIpAddress ?? IPAddress.None, context.Connection.RemotePort), certificate);
+        }
+        else if (requested.Any(WebSocketEndpoint.IsAmqp))
+        {
+            // AMQP over WebSocket: the AMQP endpoint takes the accepted WebSocket here once it serves it.
+            await RefuseAsync(context, StatusCodes.Status501NotImplemented, remote, $"sub-protocol {WebSocketEndpoint.AmqpSubProtocol} (AMQP over WebSocket) is not served yet");
+        }
+        else
+        {
+            await RefuseAsync(context, StatusCodes.Status400BadRequest, remote,
+                $"sub-protocols [{string.Join(", ", requested)}] include none of {WebSocketEndpoint.MqttSubProtocol}, {WebSocketEndpoint.AmqpSubProtocol}");
+        }
+    }
+
+    static IPEndPoint Local(HttpContext context) => new(context.Connection.LocalIpAddress ?? IPAddress.None, context.Connection.LocalPort);
+
+    async Task RefuseAsync(HttpContext context, int status, string remote, string reason)
+    {
+        LogRefused(logger, remote, status, reason);
+        context.Response.StatusCode = status;
+        await context.Response.WriteAsync(reason + "\n");
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "WebSocket from {Endpoint} accepted with sub-protocol {SubProtocol}")]
+    private static partial void LogAccepted(ILogger logger, string endpoint, string subProtocol);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a WebSocket upgrade from {Endpoint} with {Status}: {Reason}")]
+    private static partial void LogRefused(ILogger logger, string endpoint, int status, string reason);
+}
+
+/// <summary>Routes the WebSocket port to <see cref="DeviceWebSockets"/>, before and apart from the admin API.</summary>
+public static class DeviceWebSocketsExtensions
+{
+    /// <summary>Everything arriving on <c>Simulator__WebSocketPort</c> is the device endpoint; nothing else is served there.</summary>
+    public static IApplicationBuilder UseDeviceWebSockets(this IApplicationBuilder app, SimulatorOptions settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        if (settings.WebSocketPort is not { } port)
+        {
+            return app;
+        }
+
+        return app.MapWhen(context => context.Connection.LocalPort == port, branch =>
+        {
+            branch.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.Zero });
+            branch.Run(context => context.RequestServices.GetRequiredService<DeviceWebSockets>().DispatchAsync(context));
+        });
+    }
+}

@@ -1,0 +1,73 @@
+// The official Azure IoT Node.js device SDK as a twin, direct-method and cloud-to-device peer of the simulator (X.509).
+// Usage: node device.js <host:port> <deviceId> <cert.pem (may hold the chain)> <key.pem> <server-ca.pem> <model id>
+// Prints one JSON line per event ({"event":"twin"|"reported"|"ready"|"desired"|"c2d"|"method", ...}); the test drives
+// the service side through the simulator's admin API and reads them. Exits 0 once it has seen a desired patch, a
+// cloud-to-device message (completed) and a `getStatus` call (answered).
+'use strict';
+const fs = require('fs');
+const { Client } = require('azure-iot-device');
+const { Mqtt } = require('azure-iot-device-mqtt');
+
+const [host, deviceId, certPath, keyPath, caPath, modelId] = process.argv.slice(2);
+if (!modelId) {
+  console.error('usage: node device.js <host:port> <deviceId> <cert.pem> <key.pem> <server-ca.pem> <model id>');
+  process.exit(2);
+}
+
+const emit = (event, data) => console.log(JSON.stringify({ event, ...data }));
+const seen = new Set();
+let client;
+
+function done(what) {
+  seen.add(what);
+  if (seen.size === 3) {
+    client.close().then(() => process.exit(0), () => process.exit(1));
+  }
+}
+
+async function main() {
+  client = Client.fromConnectionString(`HostName=${host};DeviceId=${deviceId};x509=true`, Mqtt);
+  client.setOptions({
+    cert: fs.readFileSync(certPath, 'utf8'),
+    key: fs.readFileSync(keyPath, 'utf8'),
+    ca: fs.readFileSync(caPath, 'utf8'),
+    modelId,
+  });
+  client.on('error', (err) => emit('error', { message: String(err && err.message) }));
+  client.on('message', (message) => {
+    client.complete(message, (err) => {
+      emit('c2d', { body: message.data.toString(), messageId: message.messageId, expiryTimeUtc: message.expiryTimeUtc, completed: !err });
+      done('c2d');
+    });
+  });
+  client.onDeviceMethod('getStatus', (request, response) => {
+    response.send(200, { answeredBy: 'node-sdk', echo: request.payload }, (err) => {
+      emit('method', { name: request.methodName, payload: request.payload, answered: !err });
+      done('method');
+    });
+  });
+  await client.open();
+
+  const twin = await client.getTwin();
+  emit('twin', { desired: twin.properties.desired, reported: twin.properties.reported });
+  await new Promise((resolve, reject) => twin.properties.reported.update({ firmware: 'node-sdk' }, (err) => (err ? reject(err) : resolve())));
+  emit('reported', { version: twin.properties.reported.$version });
+
+  // The SDK subscribes to desired patches when the first listener is added, then calls it once with the whole desired
+  // document: that first call means the subscription is in place.
+  let subscribed = false;
+  twin.on('properties.desired', (delta) => {
+    if (!subscribed) {
+      subscribed = true;
+      emit('ready', { desiredVersion: delta.$version });
+      return;
+    }
+    emit('desired', { delta });
+    done('desired');
+  });
+}
+
+main().catch((err) => {
+  console.error(`node peer failed: ${err && err.message ? err.message : err}`);
+  process.exit(1);
+});
