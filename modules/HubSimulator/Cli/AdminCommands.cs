@@ -14,7 +14,7 @@ namespace HubSimulator.Cli;
 public static class AdminCommands
 {
     /// <summary>The admin verbs.</summary>
-    public static IEnumerable<Command> Create() => [Ca(), Device(), Messages(), Twin(), Method(), CloudToDevice()];
+    public static IEnumerable<Command> Create() => [Ca(), Device(), EnrollmentCommands.Create(), Messages(), Twin(), Method(), CloudToDevice()];
 
     static Command Ca()
     {
@@ -42,6 +42,8 @@ public static class AdminCommands
             (p, http, c) => http.PostAsJsonAsync("/devices", p.GetValue(thumbprint) is { } primary
                 ? new AddDeviceRequest(p.GetRequiredValue(id), DeviceAuthentication.SelfSigned, primary, p.GetValue(secondary))
                 : new AddDeviceRequest(p.GetRequiredValue(id), DeviceAuthentication.CaSigned), c), id, thumbprint, secondary));
+        device.Subcommands.Add(AdminRequest.Create("remove", "Delete a device from the registry (its next connection is refused; a DPS device registers again).",
+            (p, http, c) => http.DeleteAsync(AdminRequest.Path($"/devices/{AdminRequest.Escape(p.GetRequiredValue(id))}"), c), id));
         device.Subcommands.Add(AdminRequest.Create("list", "List the registered devices, whether each is connected, and its model id.",
             (_, http, c) => http.GetAsync(AdminRequest.Path("/devices"), c)));
         return device;
