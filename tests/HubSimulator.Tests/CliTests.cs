@@ -93,6 +93,20 @@ public sealed class CliTests(SimulatorFixture hub) : IClassFixture<SimulatorFixt
     }
 
     [Fact]
+    public async Task Demo_RunAgainInTheSameFolder_ReusesItsStateAndDeliversAgain()
+    {
+        var demoFolder = Path.Combine(folder, "demo-again");
+        var first = await Peers.SimulatorCliAsync(folder, "demo", "--folder", demoFolder, "--count", "2");
+        Assert.True(first.ExitCode == 0, first.Output);
+
+        var second = await Peers.SimulatorCliAsync(folder, "demo", "--folder", demoFolder, "--count", "2");
+
+        Assert.True(second.ExitCode == 0, second.Output);
+        Assert.Contains("reused", second.Output, StringComparison.Ordinal);
+        Assert.Equal(2, File.ReadAllLines(Path.Combine(demoFolder, "messages.jsonl")).Length);
+    }
+
+    [Fact]
     public void Simulator_Assembly_DoesNotReferenceTheModuleItTests()
     {
         var references = typeof(HubSimulator.Hosting.SimulatorApp).Assembly.GetReferencedAssemblies().Select(a => a.Name);

@@ -103,7 +103,14 @@ public static class DemoCommand
         ProofOfPossession.RegisterAndVerify(registry, CaName, pki.RootCa, line => Detail(output, line));
 
         Step(output, 4, $"registering device '{DeviceId}' as X.509 CA signed");
-        registry.AddDevice(DeviceId, DeviceAuthentication.CaSigned);
+        if (registry.FindDevice(DeviceId) is null)
+        {
+            registry.AddDevice(DeviceId, DeviceAuthentication.CaSigned);
+        }
+        else
+        {
+            Detail(output, "registered by an earlier run (the hub's state is kept in the folder)");
+        }
 
         Step(output, 5, $"running the module (fake sensor, {count} readings, alert above {Threshold} °C); as the hub receives them:");
         var store = hub.Services.GetRequiredService<MessageStore>();
