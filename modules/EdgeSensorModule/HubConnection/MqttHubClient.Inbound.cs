@@ -53,9 +53,14 @@ public sealed partial class MqttHubClient
                 LogSubscribeRefused(logger, endpoint, string.Join(", ", refused));
             }
         }
-        catch (Exception ex) when (ex is OperationCanceledException or MqttCommunicationException or MqttClientNotConnectedException or IOException or ObjectDisposedException)
+        catch (OperationCanceledException)
         {
-            LogSubscribeFailed(logger, endpoint, ex.Message);
+            LogSubscribeFailed(logger, endpoint, $"no SUBACK within Device__OperationTimeout ({device.OperationTimeout})");
+            return;
+        }
+        catch (Exception ex) when (ex is MqttCommunicationException or MqttClientNotConnectedException or IOException or ObjectDisposedException)
+        {
+            // The connection ended under the SUBSCRIBE: its own close line says why, once; the next connect subscribes again.
             return;
         }
 

@@ -24,7 +24,8 @@ public sealed class MetricsEndpointTests(BrokerFixture fixture) : IClassFixture<
         var first = await ScrapeUntilAsync(port, e => e.Value(Prefix + "messages_delivered_total") >= 1);
         var second = await ScrapeUntilAsync(port, e =>
             e.Value(Prefix + "messages_delivered_total") > first.Value(Prefix + "messages_delivered_total")
-            && e.Value(Prefix + "readings_total") > first.Value(Prefix + "readings_total"));
+            && e.Value(Prefix + "readings_total") > first.Value(Prefix + "readings_total")
+            && e.Value(Prefix + "hub_connected") == 1);
 
         var promtool = await first.PromtoolAsync();
         Assert.True(promtool.ExitCode == 0, $"promtool: {promtool.Output}\n{first.Text}");
