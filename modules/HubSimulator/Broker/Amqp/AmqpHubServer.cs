@@ -28,6 +28,7 @@ public sealed partial class AmqpHubServer(
     MessageStore telemetry,
     DeviceConnections connections,
     TimeProvider clock,
+    IHostApplicationLifetime lifetime,
     ILogger<AmqpHubServer> logger) : IHostedService, IRuntimeProvider, IDisposable
 {
     /// <summary>Largest AMQP message accepted on a link: the body limit plus room for properties and framing.</summary>
@@ -56,7 +57,8 @@ public sealed partial class AmqpHubServer(
         settings.TransportProviders.Add(provider);
         listener = new AmqpTransportListener([tlsListener], settings);
         listener.Listen(OnTransportAccepted);
-        LogListening(logger, options.Value.BindAddress, port);
+        // Once every endpoint is bound: a start refused for a busy port says that in one line, nothing else.
+        lifetime.ApplicationStarted.Register(() => LogListening(logger, options.Value.BindAddress, port));
         return Task.CompletedTask;
     }
 
