@@ -107,6 +107,19 @@ public sealed class CliTests(SimulatorFixture hub) : IClassFixture<SimulatorFixt
     }
 
     [Fact]
+    public async Task Demo_Provisioning_EnrollsTheCaAndTheModuleProvisionsItselfAndDelivers()
+    {
+        var demoFolder = Path.Combine(folder, "demo-dps");
+
+        var result = await Peers.SimulatorCliAsync(folder, "demo", "--folder", demoFolder, "--count", "2", "--provisioning");
+
+        Assert.True(result.ExitCode == 0, result.Output);
+        Assert.Contains("enrollment group 'demo-fleet'", result.Output, StringComparison.Ordinal);
+        Assert.Equal(2, File.ReadAllLines(Path.Combine(demoFolder, "messages.jsonl")).Length);
+        Assert.True(File.Exists(Path.Combine(demoFolder, "outbox", "dps-assignment.json")), result.Output);
+    }
+
+    [Fact]
     public void Simulator_Assembly_DoesNotReferenceTheModuleItTests()
     {
         var references = typeof(HubSimulator.Hosting.SimulatorApp).Assembly.GetReferencedAssemblies().Select(a => a.Name);

@@ -45,16 +45,18 @@ public static class DemoCommand
         var seed = CliOptions.Positive("--seed", "The fake sensor's seed (the default crosses the alert threshold both ways within 5 readings).", DefaultSeed);
         var transport = CliOptions.Text("--transport", "The module's Device__Transport.", "TRANSPORT", "Mqtt");
         transport.AcceptOnlyFromAmong(Transports);
+        var provisioning = CliOptions.Flag("--provisioning", "The fleet path: enroll the CA in the simulator's DPS instead of registering the device; the module provisions itself.");
         var demo = new Command("demo", "The whole X.509 flow on this machine: test PKI, the simulator on free loopback ports, CA proof of possession, the module sending readings.")
         {
-            folder, count, seed, transport,
+            folder, count, seed, transport, provisioning,
         };
-        demo.SetAction((parse, cancel) => RunAsync(parse.GetRequiredValue(folder), parse.GetValue(count), parse.GetValue(seed), parse.GetRequiredValue(transport), parse.InvocationConfiguration.Output));
+        demo.SetAction((parse, cancel) => RunAsync(
+            parse.GetRequiredValue(folder), parse.GetValue(count), parse.GetValue(seed), parse.GetRequiredValue(transport), parse.GetValue(provisioning), parse.InvocationConfiguration.Output));
         return demo;
     }
 
     /// <summary>Runs the demo; 0 when every reading arrived and decoded.</summary>
-    public static async Task<int> RunAsync(string folder, int count, int seed, string transport, TextWriter output)
+    public static async Task<int> RunAsync(string folder, int count, int seed, string transport, bool provisioning, TextWriter output)
     {
         ArgumentNullException.ThrowIfNull(output);
         var clock = Stopwatch.StartNew();
@@ -83,11 +85,13 @@ public static class DemoCommand
         var mqttPort = FreeLoopbackPort();
         var amqpPort = FreeLoopbackPort();
         var webSocketPort = FreeLoopbackPort();
+        var provisioningPort = provisioning ? FreeLoopbackPort() : 0;
         await using var hub = SimulatorApp.Build([], new Dictionary<string, string?>
         {
             ["Simulator:MqttPort"] = Invariant(mqttPort),
             ["Simulator:AmqpPort"] = Invariant(amqpPort),
             ["Simulator:WebSocketPort"] = Invariant(webSocketPort),
+            ["Simulator:ProvisioningPort"] = Invariant(provisioningPort),
             ["Simulator:AdminPort"] = Invariant(FreeLoopbackPort()),
             ["Simulator:DataFolder"] = Path.Combine(folder, "hub"),
             ["Simulator:ServerCertificatePath"] = pki.ServerCertificatePem,
@@ -102,14 +106,22 @@ public static class DemoCommand
         var registry = hub.Services.GetRequiredService<DeviceRegistry>();
         ProofOfPossession.RegisterAndVerify(registry, CaName, pki.RootCa, line => Detail(output, line));
 
-        Step(output, 4, $"registering device '{DeviceId}' as X.509 CA signed");
-        if (registry.FindDevice(DeviceId) is null)
+        if (provisioning)
         {
-            registry.AddDevice(DeviceId, DeviceAuthentication.CaSigned);
+            Step(output, 4, $"enrolling the CA in DPS (127.0.0.1:{provisioningPort}) instead of registering '{DeviceId}'");
+            Detail(output, ProvisioningDemo.Enroll(hub.Services, CaName));
         }
         else
         {
-            Detail(output, "registered by an earlier run (the hub's state is kept in the folder)");
+            Step(output, 4, $"registering device '{DeviceId}' as X.509 CA signed");
+            if (registry.FindDevice(DeviceId) is null)
+            {
+                registry.AddDevice(DeviceId, DeviceAuthentication.CaSigned);
+            }
+            else
+            {
+                Detail(output, "registered by an earlier run (the hub's state is kept in the folder)");
+            }
         }
 
         Step(output, 5, $"running the module (fake sensor, {count} readings, alert above {Threshold} °C); as the hub receives them:");
@@ -127,7 +139,13 @@ public static class DemoCommand
             "MqttWebSocket" => webSocketPort,
             _ => mqttPort,
         };
-        using var module = ModuleLauncher.Run(moduleAssembly, ModuleSettings(pki, transport, port, count, seed, outbox), output);
+        var settings = ModuleSettings(pki, transport, port, count, seed, outbox);
+        if (provisioning)
+        {
+            ProvisioningDemo.UseProvisioning(settings, hub.Services, provisioningPort, pki.ServerCaPem);
+        }
+
+        using var module = ModuleLauncher.Run(moduleAssembly, settings, output);
         var moduleRun = module.WaitForExitAsync(deadline.Token);
         IReadOnlyList<ReceivedMessage> received = [];
         try
