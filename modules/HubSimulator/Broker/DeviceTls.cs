@@ -22,6 +22,9 @@ public sealed partial class DeviceTls(IOptions<SimulatorOptions> simulatorOption
     /// <summary>The server certificate's subject.</summary>
     public string Subject => serverCertificate.Value.TargetCertificate.Subject;
 
+    /// <summary>The server certificate every device endpoint presents (MQTT, AMQP, WebSocket), loaded once.</summary>
+    public SslStreamCertificateContext ServerCertificateContext => serverCertificate.Value;
+
     /// <summary>A socket listening on the bind address and <paramref name="port"/>; a port in use names <paramref name="setting"/>.</summary>
     public Socket Listen(int port, string setting)
     {

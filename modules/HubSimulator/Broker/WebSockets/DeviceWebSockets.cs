@@ -21,18 +21,15 @@ namespace HubSimulator.Broker.WebSockets;
 /// MQTT port; then the upgrade, dispatched by sub-protocol in <see cref="DispatchAsync"/>.
 /// </summary>
 public sealed partial class DeviceWebSockets(
-    IOptions<SimulatorOptions> options,
+    DeviceTls deviceTls,
     ClientChains chains,
     MqttWebSocketAdapter mqtt,
     ILogger<DeviceWebSockets> logger)
 {
-    readonly Lazy<SslStreamCertificateContext> serverCertificate = new(() =>
-        SslStreamCertificateContext.Create(ServerCertificate.Load(options.Value), additionalCertificates: null));
-
     /// <summary>The TLS settings of every connection to the WebSocket port.</summary>
     public SslServerAuthenticationOptions TlsOptions() => new()
     {
-        ServerCertificateContext = serverCertificate.Value,
+        ServerCertificateContext = deviceTls.ServerCertificateContext,
         ClientCertificateRequired = true,
         RemoteCertificateValidationCallback = chains.Capture,
         EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
