@@ -6,12 +6,27 @@ namespace TestInfrastructure;
 /// <summary>Free TCP ports on loopback, so tests run side by side.</summary>
 public static class FreePort
 {
-    /// <summary>A port nothing listens on right now.</summary>
+    static readonly HashSet<int> Given = [];
+
+    /// <summary>
+    /// A port nothing listens on right now and not handed out before in this process: the kernel may give a just-closed
+    /// ephemeral port again at once, and a fixture asking for two ports (MQTT and AMQP) got the same one twice.
+    /// </summary>
     public static int Next()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        while (true)
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            lock (Given)
+            {
+                if (Given.Add(port))
+                {
+                    return port;
+                }
+            }
+        }
     }
 
     /// <summary>Waits until something accepts TCP connections on the port (the peer is ready), or fails.</summary>
