@@ -51,10 +51,10 @@ public sealed class MqttDeliveryTests(BrokerFixture fixture) : IClassFixture<Bro
 
         Assert.True(exitCode == 0, module.Output);
         // The broker's closes make the module resend what was in flight (at least once): duplicates are allowed, identical.
-        var received = await monitor.WaitForAsync(400, Patience);
+        var received = new List<ReceivedTelemetry>(await monitor.WaitForAsync(400, Patience));
         while (received.Select(m => m.SystemProperties[SystemProperties.MessageId]).Distinct().Count() < 400)
         {
-            received = await monitor.WaitForAsync(received.Count + 1, Patience);
+            received.AddRange(await monitor.WaitForAsync(1, Patience));
         }
 
         Assert.All(received.GroupBy(m => m.SystemProperties[SystemProperties.MessageId]), copies => Assert.Single(copies.Select(m => Convert.ToHexString(m.Body.ToArray())).Distinct()));
