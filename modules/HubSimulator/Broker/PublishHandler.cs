@@ -13,7 +13,7 @@ namespace HubSimulator.Broker;
 /// reported patches are answered; method responses complete their call. Anything else, a QoS 2 publish, or a message
 /// over 256 KiB closes the connection, as IoT Hub closes it. Returns the reason for closing, or null.
 /// </summary>
-public sealed class PublishHandler(MessageStore telemetry, TwinStore twins, MethodCalls methods, DeviceLink link, TimeProvider clock)
+public sealed class PublishHandler(MessageStore telemetry, TwinStore twins, MethodCalls methods, MqttHubSender link, TimeProvider clock)
 {
     const string TwinGetPrefix = MqttTopics.TwinGetPrefix + "?";
     const string TwinReportedPrefix = MqttTopics.TwinReportedPatchPrefix + "?";

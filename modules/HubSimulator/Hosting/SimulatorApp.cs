@@ -93,6 +93,8 @@ public static class SimulatorApp
         services.AddSingleton(provider => new MessageStore(Options(provider).ResolvedMessagesFile, Options(provider).MaxKeptMessages));
         services.AddSingleton<TwinStore>();
         services.AddSingleton<DeviceLink>();
+        services.AddSingleton<MqttHubSender>();
+        services.AddSingleton<MqttDeviceSessions>();
         services.AddSingleton<MethodCalls>();
         services.AddSingleton<CloudToDeviceMessages>();
         services.AddSingleton<ClientChains>();
