@@ -101,6 +101,8 @@ public static class SimulatorApp
         services.AddSingleton<DeviceTls>();
         services.AddSingleton<TlsListener>();
         services.AddSingleton<AmqpTlsListener>();
+        services.AddSingleton<AmqpTwinRequests>();
+        services.AddSingleton<AmqpDeviceLinks>();
         services.AddSingleton<MqttWebSocketAdapter>();
         services.AddSingleton<DeviceWebSockets>();
         services.AddSingleton<DeviceAuthenticator>();
