@@ -170,18 +170,14 @@ public sealed partial class AmqpDeviceLinks(
         }
     }
 
-    /// <summary>The call a method answer's correlation-id names: an AMQP uuid, or its text (the Node SDK's form when not a uuid).</summary>
-    static Guid? RequestId(object? correlationId) => correlationId switch
-    {
-        Guid guid => guid,
-        string text when Guid.TryParse(text, out var parsed) => parsed,
-        _ => null,
-    };
+    /// <summary>The call a method answer's correlation-id names: an AMQP uuid (the SDKs echo the call's), or its text.</summary>
+    static Guid? RequestId(MessageId? correlationId) => Guid.TryParse(correlationId?.ToString(), out var requestId) ? requestId : null;
 
+    /// <summary>A method answer's status: an AMQP int as the C# SDK sends it, or any integral type (rhea picks the smallest that fits).</summary>
     static int? StatusOf(object? value) => value switch
     {
-        int status => status,
-        long status when status is >= int.MinValue and <= int.MaxValue => (int)status,
+        sbyte or byte or short or ushort or int or uint or long or ulong => decimal.ToInt32(Math.Clamp(Convert.ToDecimal(value, CultureInfo.InvariantCulture), int.MinValue, int.MaxValue)),
+        double number when number == Math.Floor(number) && number is >= int.MinValue and <= int.MaxValue => (int)number,
         string text when int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var status) => status,
         _ => null,
     };
