@@ -8,11 +8,12 @@ namespace EdgeSensorModule.HubConnection;
 /// the server's verdict on the device's certificate (under TLS 1.3, and with servers that check the certificate after
 /// their handshake, such as .NET's): a TLS alert, or a close when the server had asked for the certificate, is
 /// <see cref="HubErrorCode.ClientCertificateRejected"/>. Afterwards, a packet larger than anything IoT Hub sends
-/// (<see cref="MqttLimits.MaxInboundPacketBytes"/>) ends the connection before its body is read. Writes pass through.
+/// (<see cref="MqttLimits.MaxInboundPacketBytes"/>) ends the connection before its body is read, when the stream
+/// carries MQTT (<paramref name="mqtt"/>; AMQP bounds its frames itself with max-frame-size). Writes pass through.
 /// </summary>
-internal sealed class InboundGuardStream(Stream inner, string endpoint, bool clientCertificateSent) : Stream
+internal sealed class InboundGuardStream(Stream inner, string endpoint, bool clientCertificateSent, bool mqtt = true) : Stream
 {
-    readonly InboundPacketLimit limit = new(MqttLimits.MaxInboundPacketBytes);
+    readonly InboundPacketLimit? limit = mqtt ? new(MqttLimits.MaxInboundPacketBytes) : null;
     bool received;
 
     public override bool CanRead => true;
@@ -43,7 +44,7 @@ internal sealed class InboundGuardStream(Stream inner, string endpoint, bool cli
         }
 
         received |= count > 0;
-        if (!limit.Accepts(buffer.Span[..count], out var declared))
+        if (limit is not null && !limit.Accepts(buffer.Span[..count], out var declared))
         {
             throw new HubException(HubErrorCode.ConnectionLost,
                 $"The server at {endpoint} sent an MQTT packet of {declared} bytes, more than the {MqttLimits.MaxInboundPacketBytes} IoT Hub ever sends; "

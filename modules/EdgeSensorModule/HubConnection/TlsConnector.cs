@@ -41,11 +41,14 @@ internal sealed class TlsConnector(
     /// <summary>The TCP connection's dialer: direct, or a tunnel through an HTTP proxy.</summary>
     public ITcpDialer Dialer { get; init; } = DirectDialer.Instance;
 
+    /// <summary>True (the default) when the connection carries MQTT, whose oversized packets the stream refuses; false for AMQP.</summary>
+    public bool CarriesMqtt { get; init; } = true;
+
     /// <inheritdoc />
     public async Task<Stream> ConnectAsync(EndPoint brokerEndPoint, CancellationToken cancellationToken)
     {
         var tls = await HandshakeAsync(brokerEndPoint, cancellationToken);
-        return new InboundGuardStream(new CoalescingWriteStream(tls), Describe(brokerEndPoint), clientCertificateSent: tls.LocalCertificate is not null);
+        return new InboundGuardStream(new CoalescingWriteStream(tls), Describe(brokerEndPoint), clientCertificateSent: tls.LocalCertificate is not null, CarriesMqtt);
     }
 
     /// <summary>The mutual-TLS session with <paramref name="serverEndPoint"/>, over the <see cref="Dialer"/>'s stream.</summary>

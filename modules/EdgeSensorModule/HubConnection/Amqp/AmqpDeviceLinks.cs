@@ -19,6 +19,13 @@ internal sealed class AmqpDeviceLinks(string host, int port, string deviceId, st
     /// </summary>
     public const ulong MaxInboundMessageBytes = MqttConnectionIdentity.MaxMessageBytes + 64 * 1024;
 
+    /// <summary>
+    /// The credit a receiving link gives once its attach is confirmed (the C# SDK's prefetch). Not before: a hub on
+    /// Microsoft.Azure.Amqp that refuses a link ends the whole session, telemetry link included, when a flow arrives
+    /// for it (its ErrorLink throws on credit), so receivers attach with none (<see cref="AmqpHubClient"/> gives it).
+    /// </summary>
+    public const uint ReceiverCredit = AmqpCloudLinks.CloudToDeviceCredit;
+
     /// <summary>Telemetry: unsettled, completed by the hub's Accepted.</summary>
     public AmqpLinkSettings Telemetry() => Sender(AmqpEndpoints.TelemetryPath(deviceId), "TelemetrySenderLink", channel: null, settled: false);
 
@@ -67,8 +74,8 @@ internal sealed class AmqpDeviceLinks(string host, int port, string deviceId, st
     {
         LinkName = $"{name}_{Guid.NewGuid():N}",
         Role = true,
-        TotalLinkCredit = AmqpCloudLinks.CloudToDeviceCredit,
-        AutoSendFlow = true,
+        TotalLinkCredit = 0,
+        AutoSendFlow = false,
         MaxMessageSize = MaxInboundMessageBytes,
         Source = new Source { Address = AmqpCloudLinks.Address(host, port, path) },
         Target = new Target { Address = deviceId },

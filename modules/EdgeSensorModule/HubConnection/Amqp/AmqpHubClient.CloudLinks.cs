@@ -152,6 +152,11 @@ public sealed partial class AmqpHubClient
         }
 
         link.Closed += (_, _) => OnCloudLinkClosed(connection, link, what);
+        if (link is ReceivingAmqpLink receiver)
+        {
+            receiver.SetTotalLinkCredit(AmqpDeviceLinks.ReceiverCredit, applyNow: true, updateAutoFlow: true); // only now: see ReceiverCredit
+        }
+
         return new Attach(what, true, false, null);
     }
 

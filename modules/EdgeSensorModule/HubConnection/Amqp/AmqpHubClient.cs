@@ -41,7 +41,7 @@ public sealed partial class AmqpHubClient : IHubClient
         host = device.ConnectHostName;
         port = device.Port ?? AmqpEndpoints.AmqpTlsPort;
         endpoint = $"{host}:{port}";
-        tls = new TlsConnector(host, identities, trustBundle, "Device__TrustBundlePath");
+        tls = new TlsConnector(host, identities, trustBundle, "Device__TrustBundlePath") { CarriesMqtt = false };
         links = new AmqpDeviceLinks(host, port, device.Id, MqttHubClient.ProductInfo);
     }
 

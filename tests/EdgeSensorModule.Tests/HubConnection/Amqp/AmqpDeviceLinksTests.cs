@@ -51,7 +51,7 @@ public sealed class AmqpDeviceLinksTests
     }
 
     [Fact]
-    public void CloudToDevice_IsSettledByTheDeviceWithCreditAndASizeLimit()
+    public void CloudToDevice_IsSettledByTheDeviceAndAttachesWithoutCreditAndWithASizeLimit()
     {
         var settings = links.CloudToDeviceReceiver();
 
@@ -59,7 +59,8 @@ public sealed class AmqpDeviceLinksTests
         Assert.Null(settings.SndSettleMode);
         Assert.Equal((byte)ReceiverSettleMode.Second, settings.RcvSettleMode);
         Assert.Equal(SettleMode.SettleOnDispose, settings.SettleType);
-        Assert.Equal(AmqpCloudLinks.CloudToDeviceCredit, settings.TotalLinkCredit);
+        Assert.Equal(0u, settings.TotalLinkCredit);
+        Assert.False(settings.AutoSendFlow);
         Assert.Equal(AmqpDeviceLinks.MaxInboundMessageBytes, settings.MaxMessageSize);
         Assert.False(settings.Properties.TryGetValue<string>(AmqpCloudLinks.ChannelCorrelationIdProperty, out _));
     }
