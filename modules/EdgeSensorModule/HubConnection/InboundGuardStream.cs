@@ -3,17 +3,16 @@ using IotHub.Protocol;
 namespace EdgeSensorModule.HubConnection;
 
 /// <summary>
-/// What <see cref="TlsConnector"/> hands MQTTnet: the connection after a completed TLS handshake, whose reads say what
+/// What <see cref="TlsConnector"/> hands MQTTnet or the AMQP client: the connection after a completed TLS handshake, whose reads say what
 /// the server did, as <see cref="HubException"/>s. Before the first byte arrives, the connection can still end with
 /// the server's verdict on the device's certificate (under TLS 1.3, and with servers that check the certificate after
 /// their handshake, such as .NET's): a TLS alert, or a close when the server had asked for the certificate, is
-/// <see cref="HubErrorCode.ClientCertificateRejected"/>. Afterwards, a packet larger than anything IoT Hub sends
-/// (<see cref="MqttLimits.MaxInboundPacketBytes"/>) ends the connection before its body is read, when the stream
-/// carries MQTT (<paramref name="mqtt"/>; AMQP bounds its frames itself with max-frame-size). Writes pass through.
+/// <see cref="HubErrorCode.ClientCertificateRejected"/>. Afterwards, for MQTT, a packet larger than anything IoT Hub sends
+/// (<see cref="MqttLimits.MaxInboundPacketBytes"/>) ends the connection before its body is read. Writes pass through.
 /// </summary>
-internal sealed class InboundGuardStream(Stream inner, string endpoint, bool clientCertificateSent, bool mqtt = true) : Stream
+internal sealed class InboundGuardStream(Stream inner, string endpoint, bool clientCertificateSent, HubProtocol protocol) : Stream
 {
-    readonly InboundPacketLimit? limit = mqtt ? new(MqttLimits.MaxInboundPacketBytes) : null;
+    readonly InboundPacketLimit? limit = protocol.InboundLimit();
     bool received;
 
     public override bool CanRead => true;
@@ -91,7 +90,7 @@ internal sealed class InboundGuardStream(Stream inner, string endpoint, bool cli
         base.Dispose(disposing);
     }
 
-    HubException? Verdict(IOException? failure) => Verdict(failure, endpoint, clientCertificateSent, "CONNACK");
+    HubException? Verdict(IOException? failure) => Verdict(failure, endpoint, clientCertificateSent, protocol.FirstAnswer());
 
     /// <summary>
     /// The connection ended (<paramref name="failure"/>, or a close when null) before the server sent anything (before

@@ -99,6 +99,7 @@ public static class SimulatorApp
         services.AddSingleton<DeviceTls>();
         services.AddSingleton<TlsListener>();
         services.AddSingleton<AmqpTlsListener>();
+        services.AddSingleton<AmqpWebSocketListener>();
         services.AddSingleton<MqttWebSocketAdapter>();
         services.AddSingleton<DeviceWebSockets>();
         services.AddSingleton<DeviceAuthenticator>();
