@@ -26,7 +26,8 @@ public sealed partial class HubServer(
     TlsListener listener,
     MqttWebSocketAdapter webSockets,
     PublishHandler publishes,
-    DeviceLink link,
+    MqttHubSender sender,
+    MqttDeviceSessions sessions,
     IHostApplicationLifetime lifetime,
     DeviceConnections connections,
     CloudToDeviceMessages cloudToDevice,
@@ -59,7 +60,7 @@ public sealed partial class HubServer(
         server.InterceptingPublishAsync += OnPublishAsync;
         server.InterceptingClientEnqueueAsync += e =>
         {
-            e.AcceptEnqueue = DeviceLink.AcceptsDelivery(e.SenderClientId, e.ReceiverClientId, connections.Find(e.ReceiverClientId) is not null);
+            e.AcceptEnqueue = MqttHubSender.AcceptsDelivery(e.SenderClientId, e.ReceiverClientId, connections.Find(e.ReceiverClientId) is not null);
             if (e.AcceptEnqueue)
             {
                 cloudToDevice.Taken(e.ReceiverClientId, e.ApplicationMessage.Topic);
@@ -67,8 +68,9 @@ public sealed partial class HubServer(
 
             return Task.CompletedTask;
         };
-        link.Attach(server);
+        sender.Attach(server);
         connections.Watch(server); // before the handlers below, which need the device counted as connected
+        sessions.Watch(server); // before cloud-to-device delivery on connect, which goes to the device's session
         WatchCloudToDevice(server);
         await server.StartAsync();
         var trust = string.IsNullOrWhiteSpace(settings.ServerCertificatePath)
@@ -166,7 +168,7 @@ public sealed partial class HubServer(
 
     async Task OnPublishAsync(InterceptingPublishEventArgs e)
     {
-        if (DeviceLink.IsFromHub(e.ClientId))
+        if (MqttHubSender.IsFromHub(e.ClientId))
         {
             return; // sent by the hub itself (twin answers, methods, cloud-to-device)
         }

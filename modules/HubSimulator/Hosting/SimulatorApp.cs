@@ -93,6 +93,8 @@ public static class SimulatorApp
         services.AddSingleton(provider => new MessageStore(Options(provider).ResolvedMessagesFile, Options(provider).MaxKeptMessages));
         services.AddSingleton<TwinStore>();
         services.AddSingleton<DeviceLink>();
+        services.AddSingleton<MqttHubSender>();
+        services.AddSingleton<MqttDeviceSessions>();
         services.AddSingleton<MethodCalls>();
         services.AddSingleton<CloudToDeviceMessages>();
         services.AddSingleton<ClientChains>();
@@ -100,6 +102,8 @@ public static class SimulatorApp
         services.AddSingleton<TlsListener>();
         services.AddSingleton<AmqpTlsListener>();
         services.AddSingleton<AmqpWebSocketListener>();
+        services.AddSingleton<AmqpTwinRequests>();
+        services.AddSingleton<AmqpDeviceLinks>();
         services.AddSingleton<MqttWebSocketAdapter>();
         services.AddSingleton<DeviceWebSockets>();
         services.AddSingleton<DeviceAuthenticator>();
