@@ -77,8 +77,7 @@ public static class ModuleServiceCollectionExtensions
         .AddSingleton(provider => new ProxySetting(HttpProxy.Load(Device(provider))))
         .AddSingleton(provider => new CurrentHub(Device(provider)))
         .AddSingleton(provider => provider.ProvisionedOr(device => HubClient(provider, device)))
-        .AddSingleton(provider => CloudChannel(provider.GetRequiredService<IHubClient>())
-            ?? new OneWayChannel(Device(provider).Transport, provider.GetRequiredService<ILogger<OneWayChannel>>()))
+        .AddSingleton(provider => CloudChannel(provider.GetRequiredService<IHubClient>()))
         .OpenAtStartup<IClientIdentitySource>()
         .OpenAtStartup<ServerTrust>()
         .OpenAtStartup<ProxySetting>()
@@ -109,13 +108,9 @@ public static class ModuleServiceCollectionExtensions
             Device(provider).CertificateExpiryWarning, provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<ExpiryWarnings>>()))
         .AddHostedService<CertificateRotationService>();
 
-    /// <summary>The hub client's cloud channel, seen through the metrics wrapper (Metrics__Port); null when its transport has none.</summary>
-    static ICloudChannel? CloudChannel(IHubClient hub) => hub switch
-    {
-        ICloudChannel channel => channel,
-        MeteredHubClient metered => metered.Inner as ICloudChannel,
-        _ => null,
-    };
+    /// <summary>The hub client's cloud channel (twin, methods, C2D), seen through the metrics wrapper (Metrics__Port); every transport has one.</summary>
+    static ICloudChannel CloudChannel(IHubClient hub) => (hub is MeteredHubClient metered ? metered.Inner : hub) as ICloudChannel
+        ?? throw new InvalidOperationException($"{hub.GetType().Name} carries no twin, methods or cloud-to-device messages.");
 
     static DeviceOptions Device(IServiceProvider provider) => provider.GetRequiredService<IOptions<DeviceOptions>>().Value;
 }

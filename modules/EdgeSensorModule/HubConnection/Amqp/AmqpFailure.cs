@@ -33,6 +33,10 @@ internal static class AmqpFailure
             : null;
     }
 
+    /// <summary>The AMQP error condition and description in <paramref name="ex"/> (<c>amqp:not-found: ...</c>), or null when it carries none.</summary>
+    public static string? Condition(Exception ex) =>
+        Find<AmqpException>(ex) is { Error.Condition: var condition } amqp ? $"{condition}: {amqp.Error.Description}" : null;
+
     /// <summary>Null when the hub accepted the message; otherwise why not, classified.</summary>
     public static HubException? FromOutcome(Outcome outcome, string messageId, string endpoint) => outcome switch
     {
