@@ -9,6 +9,7 @@ namespace HubSimulator.Tests;
 /// <summary>
 /// The module process managed through the simulator as through IoT Hub: desired properties applied live and acknowledged
 /// in the Plug and Play format, read on every connect, kept across restarts; direct methods; cloud-to-device messages.
+/// Each runs over MQTT and over AMQP (<c>Device__Transport</c>): the same behaviour on every transport.
 /// </summary>
 [Trait(Tier.Name, Tier.Integration)]
 public sealed class ModuleTwinTests(SimulatorFixture hub) : IClassFixture<SimulatorFixture>, IDisposable
@@ -17,33 +18,40 @@ public sealed class ModuleTwinTests(SimulatorFixture hub) : IClassFixture<Simula
 
     readonly HttpClient admin = new() { BaseAddress = hub.AdminUri };
 
-    [Fact]
-    public async Task AlertThreshold_100ThenMinus100_FlipsTheFlagOnTheNextReadings()
+    /// <summary>The module's transports the simulator serves twin, methods and C2D on.</summary>
+    public static TheoryData<string> Transports => new() { "Mqtt", "Amqp" };
+
+    [Theory]
+    [MemberData(nameof(Transports))]
+    public async Task AlertThreshold_100ThenMinus100_FlipsTheFlagOnTheNextReadings(string transport)
     {
-        await using var module = await StartAsync("threshold-device", interval: "00:00:00.050");
+        var deviceId = $"threshold-device-{transport}";
+        await using var module = await StartAsync(deviceId, transport, interval: "00:00:00.050");
 
         foreach (var (threshold, expected) in new[] { (100, false), (-100, true) })
         {
-            await PatchDesiredAsync("threshold-device", new JsonObject { ["alertThreshold"] = threshold });
+            await PatchDesiredAsync(deviceId, new JsonObject { ["alertThreshold"] = threshold });
             await module.WaitForLineAsync(l => l.Contains($"Desired alertThreshold = {threshold} applied", StringComparison.Ordinal), Patience);
-            var firstAfter = LastMessageId("threshold-device") + 5; // a reading or two may have been judged before the change
+            var firstAfter = LastMessageId(deviceId) + 5; // a reading or two may have been judged before the change
 
-            var later = await WaitForMessagesAsync("threshold-device", m => m.Reading!.MessageId > firstAfter, 10);
+            var later = await WaitForMessagesAsync(deviceId, m => m.Reading!.MessageId > firstAfter, 10);
 
             Assert.All(later, m => Assert.Equal(expected, m.TemperatureAlert));
         }
     }
 
-    [Fact]
-    public async Task TelemetryInterval_5SecondsTo200Milliseconds_ChangesTheRateWithinASecond()
+    [Theory]
+    [MemberData(nameof(Transports))]
+    public async Task TelemetryInterval_5SecondsTo200Milliseconds_ChangesTheRateWithinASecond(string transport)
     {
-        await using var module = await StartAsync("interval-device", interval: "00:00:05");
-        await WaitForCountAsync("interval-device", 1);
-        var before = hub.Telemetry.For("interval-device").Count;
+        var deviceId = $"interval-device-{transport}";
+        await using var module = await StartAsync(deviceId, transport, interval: "00:00:05");
+        await WaitForCountAsync(deviceId, 1);
+        var before = hub.Telemetry.For(deviceId).Count;
 
-        await PatchDesiredAsync("interval-device", new JsonObject { ["telemetryInterval"] = 0.2 });
+        await PatchDesiredAsync(deviceId, new JsonObject { ["telemetryInterval"] = 0.2 });
         var changed = DateTimeOffset.UtcNow;
-        var messages = await WaitForCountAsync("interval-device", before + 6);
+        var messages = await WaitForCountAsync(deviceId, before + 6);
 
         var next = messages[before];
         Assert.True(next.ReceivedAt - changed < TimeSpan.FromSeconds(1), $"first reading after the change came {(next.ReceivedAt - changed).TotalSeconds:0.00} s later");
@@ -51,46 +59,50 @@ public sealed class ModuleTwinTests(SimulatorFixture hub) : IClassFixture<Simula
         Assert.InRange(span.TotalSeconds, 0.5, 2.5); // five more periods of 0.2 s, not of 5 s
     }
 
-    [Fact]
-    public async Task SendData_FalseThenTrue_StopsTelemetryKeepsReadingsAndDeliversThemAllAfterwards()
+    [Theory]
+    [MemberData(nameof(Transports))]
+    public async Task SendData_FalseThenTrue_StopsTelemetryKeepsReadingsAndDeliversThemAllAfterwards(string transport)
     {
-        await using var module = await StartAsync("pause-device", interval: "00:00:00.050");
-        await WaitForCountAsync("pause-device", 3);
+        var deviceId = $"pause-device-{transport}";
+        await using var module = await StartAsync(deviceId, transport, interval: "00:00:00.050");
+        await WaitForCountAsync(deviceId, 3);
 
-        await PatchDesiredAsync("pause-device", new JsonObject { ["sendData"] = false });
+        await PatchDesiredAsync(deviceId, new JsonObject { ["sendData"] = false });
         await module.WaitForLineAsync(l => l.Contains("Desired sendData = false applied", StringComparison.Ordinal), Patience);
-        var pendingAtPause = await PendingAsync("pause-device"); // a method round trip: sends in flight at the pause are done
-        var deliveredAtPause = hub.Telemetry.For("pause-device").Count;
+        var pendingAtPause = await PendingAsync(deviceId); // a method round trip: sends in flight at the pause are done
+        var deliveredAtPause = hub.Telemetry.For(deviceId).Count;
         int pending;
-        while ((pending = await PendingAsync("pause-device")) < pendingAtPause + 20)
+        while ((pending = await PendingAsync(deviceId)) < pendingAtPause + 20)
         {
             // each call is a round trip to the module; the outbox grows at 20 readings a second meanwhile
         }
 
-        Assert.Equal(deliveredAtPause, hub.Telemetry.For("pause-device").Count);
+        Assert.Equal(deliveredAtPause, hub.Telemetry.For(deviceId).Count);
 
-        await PatchDesiredAsync("pause-device", new JsonObject { ["sendData"] = true });
-        var all = await WaitForCountAsync("pause-device", deliveredAtPause + pending);
+        await PatchDesiredAsync(deviceId, new JsonObject { ["sendData"] = true });
+        var all = await WaitForCountAsync(deviceId, deliveredAtPause + pending);
 
         var ids = all.Select(m => m.Reading!.MessageId).Distinct().Order().ToList();
         Assert.Equal(Enumerable.Range(0, ids.Count).Select(i => (long)i), ids); // none lost
     }
 
-    [Fact]
-    public async Task DesiredChange_WhileTheModuleIsStopped_IsAppliedAtStartAndKeptWithoutNetwork()
+    [Theory]
+    [MemberData(nameof(Transports))]
+    public async Task DesiredChange_WhileTheModuleIsStopped_IsAppliedAtStartAndKeptWithoutNetwork(string transport)
     {
-        var environment = Environment("offline-device", interval: "00:00:00.200");
+        var deviceId = $"offline-device-{transport}";
+        var environment = Environment(deviceId, transport, interval: "00:00:00.200");
         await using (var first = await StartAsync(environment))
         {
             first.Terminate();
             await first.WaitForExitAsync(Patience);
         }
 
-        var version = await PatchDesiredAsync("offline-device", new JsonObject { ["alertThreshold"] = -100 });
+        var version = await PatchDesiredAsync(deviceId, new JsonObject { ["alertThreshold"] = -100 });
         await using (var second = await StartAsync(environment))
         {
             await second.WaitForLineAsync(l => l.Contains("Desired alertThreshold = -100 applied", StringComparison.Ordinal), Patience);
-            var reading = await InvokeAsync("offline-device", "readNow");
+            var reading = await InvokeAsync(deviceId, "readNow");
             Assert.Equal(200, reading.Status);
             Assert.True((bool?)reading.Payload!["temperatureAlert"]);
             second.Terminate();
@@ -104,58 +116,66 @@ public sealed class ModuleTwinTests(SimulatorFixture hub) : IClassFixture<Simula
         Assert.Contains("alert above -100 °C", restored, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task DesiredValue_Bad_IsAcknowledgedWith400AndTheOldValueKeepsWorking()
+    [Theory]
+    [MemberData(nameof(Transports))]
+    public async Task DesiredValue_Bad_IsAcknowledgedWith400AndTheOldValueKeepsWorking(string transport)
     {
-        await using var module = await StartAsync("bad-value-device", interval: "00:00:00.200");
-        await PatchDesiredAsync("bad-value-device", new JsonObject { ["alertThreshold"] = 100 });
+        var deviceId = $"bad-value-device-{transport}";
+        await using var module = await StartAsync(deviceId, transport, interval: "00:00:00.200");
+        await PatchDesiredAsync(deviceId, new JsonObject { ["alertThreshold"] = 100 });
         await module.WaitForLineAsync(l => l.Contains("Desired alertThreshold = 100 applied", StringComparison.Ordinal), Patience);
 
-        var version = await PatchDesiredAsync("bad-value-device", new JsonObject { ["alertThreshold"] = "hot" });
+        var version = await PatchDesiredAsync(deviceId, new JsonObject { ["alertThreshold"] = "hot" });
         await module.WaitForLineAsync(l => l.Contains("Desired alertThreshold refused", StringComparison.Ordinal), Patience);
-        var ack = await ReportedAckAsync("bad-value-device", "alertThreshold", version);
+        var ack = await ReportedAckAsync(deviceId, "alertThreshold", version);
 
         Assert.Equal(400, (int?)ack["ac"]);
         Assert.Equal(100, (double?)ack["value"]);
         Assert.Contains("number", (string?)ack["ad"], StringComparison.Ordinal);
-        var reading = await InvokeAsync("bad-value-device", "readNow");
+        var reading = await InvokeAsync(deviceId, "readNow");
         Assert.False((bool?)reading.Payload!["temperatureAlert"]);
     }
 
-    [Fact]
-    public async Task ReadNow_ReturnsAReadingThatAlsoArrivesAsTelemetry()
+    [Theory]
+    [MemberData(nameof(Transports))]
+    public async Task ReadNow_ReturnsAReadingThatAlsoArrivesAsTelemetry(string transport)
     {
-        await using var module = await StartAsync("read-now-device", interval: "00:00:05");
+        var deviceId = $"read-now-device-{transport}";
+        await using var module = await StartAsync(deviceId, transport, interval: "00:00:05");
 
-        var answer = await InvokeAsync("read-now-device", "readNow");
+        var answer = await InvokeAsync(deviceId, "readNow");
 
         Assert.Equal(200, answer.Status);
         var timestamp = DateTimeOffset.Parse((string)answer.Payload!["timestamp"]!, System.Globalization.CultureInfo.InvariantCulture);
-        var sent = await WaitForMessagesAsync("read-now-device", m => m.Reading!.Timestamp == timestamp, 1);
+        var sent = await WaitForMessagesAsync(deviceId, m => m.Reading!.Timestamp == timestamp, 1);
         Assert.Equal((double?)answer.Payload["temperature"], sent[0].Reading!.Temperature);
         Assert.Equal((double?)answer.Payload["humidity"], sent[0].Reading!.Humidity);
         Assert.Equal((bool?)answer.Payload["temperatureAlert"], sent[0].TemperatureAlert);
     }
 
-    [Fact]
-    public async Task Method_Unknown_Answers501WithAJsonError()
+    [Theory]
+    [MemberData(nameof(Transports))]
+    public async Task Method_Unknown_Answers501WithAJsonError(string transport)
     {
-        await using var module = await StartAsync("unknown-method-device", interval: "00:00:05");
+        var deviceId = $"unknown-method-device-{transport}";
+        await using var module = await StartAsync(deviceId, transport, interval: "00:00:05");
 
-        var answer = await InvokeAsync("unknown-method-device", "reboot");
+        var answer = await InvokeAsync(deviceId, "reboot");
 
         Assert.Equal(501, answer.Status);
         Assert.Contains("unknown method 'reboot'", (string?)answer.Payload!["error"], StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task CloudToDevice_EmptyAndLargeBodies_AreLoggedWithTheirIdAndTelemetryGoesOn()
+    [Theory]
+    [MemberData(nameof(Transports))]
+    public async Task CloudToDevice_EmptyAndLargeBodies_AreLoggedWithTheirIdAndTelemetryGoesOn(string transport)
     {
-        await using var module = await StartAsync("c2d-module-device", interval: "00:00:00.100");
+        var deviceId = $"c2d-module-device-{transport}";
+        await using var module = await StartAsync(deviceId, transport, interval: "00:00:00.100");
 
         foreach (var body in new[] { "", new string('x', 60_000) })
         {
-            using var sent = await admin.PostAsJsonAsync("/devices/c2d-module-device/messages/devicebound",
+            using var sent = await admin.PostAsJsonAsync($"/devices/{deviceId}/messages/devicebound",
                 new CloudToDeviceRequest(body, new Dictionary<string, string> { ["kind"] = "test" }));
             sent.EnsureSuccessStatusCode();
             var messageId = (string?)(await sent.Content.ReadFromJsonAsync<JsonObject>())!["messageId"];
@@ -164,20 +184,21 @@ public sealed class ModuleTwinTests(SimulatorFixture hub) : IClassFixture<Simula
             Assert.Contains("kind=test", line, StringComparison.Ordinal);
         }
 
-        var count = hub.Telemetry.For("c2d-module-device").Count;
-        await WaitForCountAsync("c2d-module-device", count + 3);
+        var count = hub.Telemetry.For(deviceId).Count;
+        await WaitForCountAsync(deviceId, count + 3);
     }
 
-    Dictionary<string, string?> Environment(string deviceId, string interval)
+    Dictionary<string, string?> Environment(string deviceId, string transport, string interval)
     {
         var device = hub.CaSignedDevice(deviceId);
-        var environment = ModuleEnvironment.ForPfx(hub.Pki, device, deviceId, hub.MqttPort, count: 0);
+        var environment = ModuleEnvironment.ForPfx(hub.Pki, device, deviceId, hub.PortFor(transport), count: 0);
+        environment["Device__Transport"] = transport;
         environment["Telemetry__Interval"] = interval;
         environment["Device__OperationTimeout"] = "00:00:05";
         return environment;
     }
 
-    Task<ModuleProcess> StartAsync(string deviceId, string interval) => StartAsync(Environment(deviceId, interval));
+    Task<ModuleProcess> StartAsync(string deviceId, string transport, string interval) => StartAsync(Environment(deviceId, transport, interval));
 
     /// <summary>Starts the module and waits until it has read its twin (after which patches reach it).</summary>
     static async Task<ModuleProcess> StartAsync(Dictionary<string, string?> environment)

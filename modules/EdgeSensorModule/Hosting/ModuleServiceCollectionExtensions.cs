@@ -77,8 +77,7 @@ public static class ModuleServiceCollectionExtensions
         .AddSingleton(provider => new ProxySetting(HttpProxy.Load(Device(provider))))
         .AddSingleton(provider => new CurrentHub(Device(provider)))
         .AddSingleton(provider => provider.ProvisionedOr(device => HubClient(provider, device)))
-        .AddSingleton(provider => CloudChannel(provider.GetRequiredService<IHubClient>())
-            ?? new OneWayChannel(Device(provider).Transport, provider.GetRequiredService<ILogger<OneWayChannel>>()))
+        .AddSingleton(provider => CloudChannel(provider.GetRequiredService<IHubClient>()))
         .OpenAtStartup<IClientIdentitySource>()
         .OpenAtStartup<ServerTrust>()
         .OpenAtStartup<ProxySetting>()
@@ -92,11 +91,13 @@ public static class ModuleServiceCollectionExtensions
     {
         var identities = provider.GetRequiredService<IClientIdentitySource>();
         var trust = provider.GetRequiredService<ServerTrust>().Anchors;
+        var proxy = provider.GetRequiredService<ProxySetting>().Proxy;
         return device.Transport switch
         {
             HubTransportKind.Mqtt or HubTransportKind.MqttWebSocket => new MqttHubClient(
-                device, identities, trust, provider.GetRequiredService<ILogger<MqttHubClient>>(), provider.GetRequiredService<ProxySetting>().Proxy),
-            HubTransportKind.Amqp => new AmqpHubClient(device, identities, trust, provider.GetRequiredService<ILogger<AmqpHubClient>>()),
+                device, identities, trust, provider.GetRequiredService<ILogger<MqttHubClient>>(), proxy),
+            HubTransportKind.Amqp or HubTransportKind.AmqpWebSocket => new AmqpHubClient(
+                device, identities, trust, provider.GetRequiredService<ILogger<AmqpHubClient>>(), proxy),
             _ => throw new InvalidOperationException($"Device__Transport {device.Transport} passed validation but has no client."),
         };
     }
@@ -107,13 +108,9 @@ public static class ModuleServiceCollectionExtensions
             Device(provider).CertificateExpiryWarning, provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<ExpiryWarnings>>()))
         .AddHostedService<CertificateRotationService>();
 
-    /// <summary>The hub client's cloud channel, seen through the metrics wrapper (Metrics__Port); null when its transport has none.</summary>
-    static ICloudChannel? CloudChannel(IHubClient hub) => hub switch
-    {
-        ICloudChannel channel => channel,
-        MeteredHubClient metered => metered.Inner as ICloudChannel,
-        _ => null,
-    };
+    /// <summary>The hub client's cloud channel (twin, methods, C2D), seen through the metrics wrapper (Metrics__Port); every transport has one.</summary>
+    static ICloudChannel CloudChannel(IHubClient hub) => (hub is MeteredHubClient metered ? metered.Inner : hub) as ICloudChannel
+        ?? throw new InvalidOperationException($"{hub.GetType().Name} carries no twin, methods or cloud-to-device messages.");
 
     static DeviceOptions Device(IServiceProvider provider) => provider.GetRequiredService<IOptions<DeviceOptions>>().Value;
 }

@@ -188,7 +188,7 @@ public sealed partial class HubServer(
     [LoggerMessage(Level = LogLevel.Information, Message = "MQTT over TLS listening on {Address}:{Port} (server certificate {Subject}; devices trust {TrustBundle}); admin API on port {AdminPort}")]
     private static partial void LogListening(ILogger logger, string address, int port, string subject, string trustBundle, int adminPort);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "MQTT over WebSocket listening on wss://{Address}:{Port}{Path} (modules: Device__Transport=MqttWebSocket and this port as Device__Port)")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "MQTT and AMQP over WebSocket listening on wss://{Address}:{Port}{Path} (modules: Device__Transport=MqttWebSocket or AmqpWebSocket and this port as Device__Port)")]
     private static partial void LogWebSocketListening(ILogger logger, string address, int port, string path);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "A module reaches this hub with: {Settings} Device__Id=<a registered device> Device__CertificatePath=<its PFX or PEM chain>")]

@@ -101,6 +101,7 @@ public static class SimulatorApp
         services.AddSingleton<DeviceTls>();
         services.AddSingleton<TlsListener>();
         services.AddSingleton<AmqpTlsListener>();
+        services.AddSingleton<AmqpWebSocketListener>();
         services.AddSingleton<AmqpTwinRequests>();
         services.AddSingleton<AmqpDeviceLinks>();
         services.AddSingleton<MqttWebSocketAdapter>();

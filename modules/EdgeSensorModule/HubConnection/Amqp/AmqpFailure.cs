@@ -1,3 +1,4 @@
+using System.Net.WebSockets;
 using IotHub.Amqp;
 using Microsoft.Azure.Amqp;
 using Microsoft.Azure.Amqp.Encoding;
@@ -25,10 +26,16 @@ internal static class AmqpFailure
             return FromCondition(condition, amqp.Error.Description, endpoint, deviceId, $"while {doing}", ex);
         }
 
-        return Find<IOException>(ex) is not null || Find<ObjectDisposedException>(ex) is not null || Find<OperationCanceledException>(ex) is not null
+        // A WebSocket the server closed or aborted (AmqpWebSocket) is a lost connection like a broken TLS stream.
+        return Find<IOException>(ex) is not null || Find<WebSocketException>(ex) is not null
+            || Find<ObjectDisposedException>(ex) is not null || Find<OperationCanceledException>(ex) is not null
             ? new HubException(HubErrorCode.ConnectionLost, $"The connection to {endpoint} was lost while {doing}: {ex.Message}", ex)
             : null;
     }
+
+    /// <summary>The AMQP error condition and description in <paramref name="ex"/> (<c>amqp:not-found: ...</c>), or null when it carries none.</summary>
+    public static string? Condition(Exception ex) =>
+        Find<AmqpException>(ex) is { Error.Condition: var condition } amqp ? $"{condition}: {amqp.Error.Description}" : null;
 
     /// <summary>Null when the hub accepted the message; otherwise why not, classified.</summary>
     public static HubException? FromOutcome(Outcome outcome, string messageId, string endpoint) => outcome switch

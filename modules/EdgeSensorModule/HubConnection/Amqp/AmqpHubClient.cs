@@ -1,5 +1,5 @@
-using System.Net;
 using EdgeSensorModule.Configuration;
+using EdgeSensorModule.HubConnection.Proxy;
 using EdgeSensorModule.Identity;
 using IotHub.Amqp;
 using IotHub.Certificates;
@@ -13,10 +13,13 @@ using System.Security.Cryptography.X509Certificates;
 namespace EdgeSensorModule.HubConnection.Amqp;
 
 /// <summary>
-/// IoT Hub's AMQP 1.0 device protocol on Microsoft.Azure.Amqp, as the official SDKs speak it with X.509: TLS on 5671
-/// with the device certificate and its chain (<see cref="TlsConnector"/>), then the plain AMQP header (no SASL, no
-/// CBS), one session, and the telemetry sender link on <c>/devices/{id}/messages/events</c>. A message is sent
-/// unsettled and completes only on the hub's Accepted outcome.
+/// IoT Hub's AMQP 1.0 device protocol on Microsoft.Azure.Amqp, as the official SDKs speak it with X.509: over TLS on
+/// 5671, or over a WebSocket on 443 (sub-protocol <c>AMQPWSB10</c>, through <c>Device__ProxyUri</c> when set), with the
+/// device certificate and its chain in the TLS handshake (the stream is <see cref="HubEndpoint"/>'s, as for MQTT), then
+/// the plain AMQP header (no SASL, no CBS), one session, and the telemetry sender link on
+/// <c>/devices/{id}/messages/events</c>. A message is sent unsettled and completes only on the hub's Accepted outcome.
+/// Twin, methods and cloud-to-device links are attached on the same session in the background once telemetry flows
+/// (AmqpHubClient.CloudLinks.cs).
 /// </summary>
 public sealed partial class AmqpHubClient : IHubClient
 {
@@ -24,22 +27,25 @@ public sealed partial class AmqpHubClient : IHubClient
 
     readonly DeviceOptions device;
     readonly ILogger<AmqpHubClient> logger;
-    readonly TlsConnector tls;
+    readonly HubEndpoint hub;
     readonly string host;
     readonly int port;
     readonly string endpoint;
-    Connection? current;
+    readonly AmqpDeviceLinks links;
+    volatile Connection? current;
 
     /// <summary>Creates the client; it does not connect yet.</summary>
-    public AmqpHubClient(DeviceOptions device, IClientIdentitySource identities, X509Certificate2Collection? trustBundle, ILogger<AmqpHubClient> logger)
+    public AmqpHubClient(
+        DeviceOptions device, IClientIdentitySource identities, X509Certificate2Collection? trustBundle, ILogger<AmqpHubClient> logger, HttpProxy? proxy = null)
     {
         ArgumentNullException.ThrowIfNull(device);
         this.device = device;
         this.logger = logger;
-        host = device.ConnectHostName;
-        port = device.Port ?? AmqpEndpoints.AmqpTlsPort;
-        endpoint = $"{host}:{port}";
-        tls = new TlsConnector(host, identities, trustBundle, "Device__TrustBundlePath");
+        hub = HubEndpoint.For(device, identities, trustBundle, proxy);
+        host = hub.Host;
+        port = hub.Port;
+        endpoint = hub.Description;
+        links = new AmqpDeviceLinks(host, port, device.Id, MqttHubClient.ProductInfo);
     }
 
     /// <inheritdoc />
@@ -57,9 +63,10 @@ public sealed partial class AmqpHubClient : IHubClient
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(device.ConnectTimeout);
         AmqpConnection? amqp = null;
+        Connection? connection;
         try
         {
-            var stream = await tls.ConnectAsync(new DnsEndPoint(host, port), timeout.Token);
+            var stream = await hub.ConnectAsync(timeout.Token);
             var transport = new StreamTransport(stream, "device", endpoint);
             var settings = new AmqpSettings();
             var provider = new AmqpTransportProvider();
@@ -75,11 +82,12 @@ public sealed partial class AmqpHubClient : IHubClient
             await amqp.OpenAsync(timeout.Token);
             var session = amqp.CreateSession(new AmqpSessionSettings { Properties = new Fields() });
             await session.OpenAsync(timeout.Token);
-            var link = new SendingAmqpLink(TelemetryLinkSettings());
+            var link = new SendingAmqpLink(links.Telemetry());
             link.AttachTo(session);
             await link.OpenAsync(timeout.Token);
-            var connection = new Connection(amqp, link);
-            amqp.Closed += (_, _) => OnClosed(connection);
+            connection = new Connection(amqp, session, link);
+            var closing = connection;
+            amqp.Closed += (_, _) => OnClosed(closing);
             current = connection;
         }
         catch (Exception ex) when (cancellationToken.IsCancellationRequested)
@@ -95,7 +103,7 @@ public sealed partial class AmqpHubClient : IHubClient
         catch (HubException)
         {
             amqp?.Abort();
-            throw; // from TlsConnector: already classified
+            throw; // from HubEndpoint's TLS, WebSocket or proxy step: already classified
         }
         catch (Exception ex) when (AmqpFailure.Classify(ex, endpoint, device.Id, "connecting") is { } failure)
         {
@@ -104,6 +112,7 @@ public sealed partial class AmqpHubClient : IHubClient
         }
 
         LogConnected(logger, endpoint, device.Id);
+        StartCloudLinks(connection);
     }
 
     /// <inheritdoc />
@@ -183,24 +192,9 @@ public sealed partial class AmqpHubClient : IHubClient
         await DisconnectAsync(close.Token);
     }
 
-    AmqpLinkSettings TelemetryLinkSettings()
-    {
-        var settings = new AmqpLinkSettings
-        {
-            LinkName = $"TelemetrySenderLink_{Guid.NewGuid():N}",
-            Role = false,
-            InitialDeliveryCount = 0,
-            Source = new Source { Address = device.Id },
-            Target = new Target { Address = AmqpEndpoints.TelemetryAddress(host, port, device.Id) },
-            Properties = new Fields(),
-        };
-        settings.Properties.Add(AmqpEndpoints.ClientVersionProperty, MqttHubClient.ProductInfo);
-        settings.Properties.Add(AmqpEndpoints.ApiVersionProperty, AmqpEndpoints.ApiVersion);
-        return settings;
-    }
-
     void OnClosed(Connection connection)
     {
+        EndTwinRequests(connection);
         if (connection.Closing)
         {
             LogClosed(logger, endpoint);
@@ -211,14 +205,25 @@ public sealed partial class AmqpHubClient : IHubClient
         LogDisconnected(logger, endpoint, error);
     }
 
-    /// <summary>One open connection with its telemetry link; <see cref="Closing"/> when the module closes it.</summary>
-    sealed class Connection(AmqpConnection amqp, SendingAmqpLink link)
+    /// <summary>
+    /// One open connection with its session and telemetry link, and the senders of its cloud links once attached;
+    /// <see cref="Closing"/> when the module closes it.
+    /// </summary>
+    sealed class Connection(AmqpConnection amqp, AmqpSession session, SendingAmqpLink link)
     {
         public AmqpConnection Amqp { get; } = amqp;
+
+        public AmqpSession Session { get; } = session;
 
         public SendingAmqpLink Link { get; } = link;
 
         public volatile bool Closing;
+
+        /// <summary>The twin pair's sender, once both twin links are attached.</summary>
+        public volatile SendingAmqpLink? TwinSender;
+
+        /// <summary>The methods pair's sender, once attached.</summary>
+        public volatile SendingAmqpLink? MethodsSender;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Connected to {Endpoint} as device {DeviceId} (AMQP)")]

@@ -14,7 +14,8 @@ using Microsoft.Extensions.Options;
 namespace HubSimulator.Broker.Amqp;
 
 /// <summary>
-/// IoT Hub's AMQP 1.0 device endpoint on Microsoft.Azure.Amqp (<c>Simulator__AmqpPort</c>, 5671; 0 = off), with the MQTT
+/// IoT Hub's AMQP 1.0 device endpoint on Microsoft.Azure.Amqp (<c>Simulator__AmqpPort</c>, 5671; 0 = off), also over
+/// WebSocket (<see cref="AmqpWebSocketListener"/>, on <c>Simulator__WebSocketPort</c>), with the MQTT
 /// endpoint's rules: TLS with a required client certificate, judged by <see cref="DeviceAuthenticator"/> when the device
 /// attaches its first link (X.509 devices use no SASL and no CBS); one device per connection, each link on that
 /// device's own paths; one connection per device (a newer one closes the older with <c>amqp:connection:forced</c>,
@@ -24,6 +25,7 @@ namespace HubSimulator.Broker.Amqp;
 public sealed partial class AmqpHubServer(
     IOptions<SimulatorOptions> options,
     AmqpTlsListener tlsListener,
+    AmqpWebSocketListener webSocketListener,
     DeviceAuthenticator authenticator,
     ClientChains chains,
     AmqpDeviceLinks deviceLinks,
@@ -58,7 +60,7 @@ public sealed partial class AmqpHubServer(
         var provider = new AmqpTransportProvider();
         provider.Versions.Add(new AmqpVersion(1, 0, 0));
         settings.TransportProviders.Add(provider);
-        listener = new AmqpTransportListener([tlsListener], settings);
+        listener = new AmqpTransportListener([tlsListener, webSocketListener], settings);
         listener.Listen(OnTransportAccepted);
         // Once every endpoint is bound: a start refused for a busy port says that in one line, nothing else.
         lifetime.ApplicationStarted.Register(() => LogListening(logger, options.Value.BindAddress, port));
