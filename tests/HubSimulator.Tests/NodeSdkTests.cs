@@ -77,27 +77,30 @@ public sealed class NodeSdkTests(SimulatorFixture hub) : IClassFixture<Simulator
         await hub.Logs.WaitForAsync(TimeSpan.FromSeconds(20), "Refused device 'node-stranger'", "is not registered");
     }
 
-    [Fact]
-    public async Task NodeSdk_TwinMethodAndCloudToDevice_EachRoundTripsWithTheHubsVersionsAndCodes()
+    [Theory]
+    [InlineData("Mqtt")]
+    [InlineData("Amqp")]
+    public async Task NodeSdk_TwinMethodAndCloudToDevice_EachRoundTripsWithTheHubsVersionsAndCodes(string transport)
     {
         const string ModelId = "dtmi:com:example:EdgeSensor;1";
-        var files = hub.CaSignedDevice("node-twin-device");
+        var id = $"node-twin-{transport.ToLowerInvariant()}";
+        var files = hub.CaSignedDevice(id);
         using var admin = new HttpClient { BaseAddress = hub.AdminUri };
-        using (var before = await admin.PatchAsJsonAsync("/devices/node-twin-device/twin/desired", new JsonObject { ["alertThreshold"] = 25 }))
+        using (var before = await admin.PatchAsJsonAsync($"/devices/{id}/twin/desired", new JsonObject { ["alertThreshold"] = 25 }))
         {
             before.EnsureSuccessStatusCode(); // made while the device is offline: it reads it in its twin GET
         }
 
-        await using var node = Peers.StartNodeDevice($"localhost:{hub.MqttPort}", "node-twin-device", files.FullChainPem, files.KeyPem, hub.Pki.ServerCaPem, ModelId);
+        await using var node = Peers.StartNodeDevice($"localhost:{hub.PortFor(transport)}", id, files.FullChainPem, files.KeyPem, hub.Pki.ServerCaPem, ModelId, transport);
         var twin = await EventAsync(node, "twin");
         var reported = await EventAsync(node, "reported");
         await EventAsync(node, "ready");
 
-        using var patched = await admin.PatchAsJsonAsync("/devices/node-twin-device/twin/desired", new JsonObject { ["alertThreshold"] = 27 });
+        using var patched = await admin.PatchAsJsonAsync($"/devices/{id}/twin/desired", new JsonObject { ["alertThreshold"] = 27 });
         var desired = await EventAsync(node, "desired");
-        using var sent = await admin.PostAsJsonAsync("/devices/node-twin-device/messages/devicebound", new CloudToDeviceRequest("hello node", null, 600));
+        using var sent = await admin.PostAsJsonAsync($"/devices/{id}/messages/devicebound", new CloudToDeviceRequest("hello node", null, 600));
         var c2d = await EventAsync(node, "c2d");
-        var (status, answer) = await InvokeGetStatusAsync(admin);
+        var (status, answer) = await InvokeGetStatusAsync(admin, id);
         var method = await EventAsync(node, "method");
         var exitCode = await node.WaitForExitAsync(Patience);
 
@@ -105,28 +108,34 @@ public sealed class NodeSdkTests(SimulatorFixture hub) : IClassFixture<Simulator
         Assert.Equal(1L, (long?)reported["version"]); // the SDK keeps the version of its GET; the hub's is checked below
         Assert.Equal((27, 3L), ((int?)desired["delta"]!["alertThreshold"], (long?)desired["delta"]!["$version"]));
         Assert.Equal(("hello node", true), ((string?)c2d["body"], (bool?)c2d["completed"]));
-        Assert.NotNull((string?)c2d["expiryTimeUtc"]);
+        Assert.NotNull(c2d["expiryTimeUtc"]); // MQTT: the $.exp text; AMQP: absolute-expiry-time, a date the SDK writes as a number
         Assert.Equal((HttpStatusCode.Accepted, (string?)JsonNode.Parse(await sent.Content.ReadAsStringAsync())!["messageId"]), (sent.StatusCode, (string?)c2d["messageId"]));
-        Assert.Equal((HttpStatusCode.OK, 200, "node-sdk", 3), (status, answer!.Status, (string?)answer.Payload!["answeredBy"], (int?)answer.Payload["echo"]!["n"]));
+        Assert.True(answer is not null, $"getStatus answered {status}: {string.Join("\n", hub.Logs.Lines.Where(l => l.Contains(id, StringComparison.Ordinal)))}");
+        Assert.Equal((HttpStatusCode.OK, 200, "node-sdk", 3), (status, answer.Status, (string?)answer.Payload!["answeredBy"], (int?)answer.Payload["echo"]!["n"]));
         Assert.Equal("getStatus", (string?)method["name"]);
         Assert.Equal(0, exitCode);
-        Assert.Equal(0, hub.CloudToDevice.Depth("node-twin-device")); // completed by the SDK's PUBACK
-        var hubTwin = JsonNode.Parse(await admin.GetStringAsync("/devices/node-twin-device/twin"))!;
+        Assert.Equal(0, hub.CloudToDevice.Depth(id)); // completed by the SDK's PUBACK (MQTT) or Accepted outcome (AMQP)
+        var hubTwin = JsonNode.Parse(await admin.GetStringAsync($"/devices/{id}/twin"))!;
         Assert.Equal(("node-sdk", 2L), ((string?)hubTwin["reported"]!["firmware"], (long?)hubTwin["reported"]!["$version"]));
-        var devices = JsonNode.Parse(await admin.GetStringAsync("/devices"))!.AsArray();
-        Assert.Equal(ModelId, (string?)devices.Single(d => (string?)d!["deviceId"] == "node-twin-device")!["modelId"]);
+        if (transport == "Mqtt")
+        {
+            // The SDK announces a model id only over MQTT (in its username).
+            var devices = JsonNode.Parse(await admin.GetStringAsync("/devices"))!.AsArray();
+            Assert.Equal(ModelId, (string?)devices.Single(d => (string?)d!["deviceId"] == id)!["modelId"]);
+        }
     }
 
     /// <summary>
-    /// Calls <c>getStatus</c>. The SDK subscribes to methods in the background with no completion to wait for, and the
-    /// hub (like IoT Hub) drops a request no subscription takes: a call that times out is made again, at most 5 times.
+    /// Calls <c>getStatus</c>. The SDK subscribes to methods (MQTT) or attaches its methods links (AMQP) in the
+    /// background with no completion to wait for, and the hub (like IoT Hub) answers 404 while it has not: a call
+    /// answered 404 or 504 is made again, at most 5 times.
     /// </summary>
-    static async Task<(HttpStatusCode Status, InvokeMethodResponse? Answer)> InvokeGetStatusAsync(HttpClient admin)
+    static async Task<(HttpStatusCode Status, InvokeMethodResponse? Answer)> InvokeGetStatusAsync(HttpClient admin, string deviceId)
     {
         for (var attempt = 1; ; attempt++)
         {
-            using var response = await admin.PostAsJsonAsync("/devices/node-twin-device/methods/getStatus", new InvokeMethodRequest(new JsonObject { ["n"] = 3 }, 3));
-            if (response.StatusCode != HttpStatusCode.GatewayTimeout || attempt == 5)
+            using var response = await admin.PostAsJsonAsync($"/devices/{deviceId}/methods/getStatus", new InvokeMethodRequest(new JsonObject { ["n"] = 3 }, 3));
+            if (response.StatusCode is not (HttpStatusCode.GatewayTimeout or HttpStatusCode.NotFound) || attempt == 5)
             {
                 return (response.StatusCode, response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<InvokeMethodResponse>() : null);
             }

@@ -12,7 +12,7 @@ public enum HubTransportKind
     /// <summary>AMQP 1.0 over TLS, port 5671 (the transport of the tutorial's <c>Amqp_Tcp_Only</c>).</summary>
     Amqp,
 
-    /// <summary>AMQP over WebSocket, port 443 (not yet implemented).</summary>
+    /// <summary>AMQP 1.0 over a WebSocket (<c>wss://{host}:443/$iothub/websocket</c>, sub-protocol <c>AMQPWSB10</c>), optionally through an HTTP proxy.</summary>
     AmqpWebSocket,
 }
 

@@ -31,11 +31,6 @@ internal sealed class DeviceOptionsValidator(IOptions<ProvisioningOptions> provi
 
         failures.AddRange(HostNameProblems("Device__HostName", options.HostName));
         failures.AddRange(HostNameProblems("Device__GatewayHostName", options.GatewayHostName));
-        if (options.Transport is HubTransportKind.AmqpWebSocket)
-        {
-            failures.Add($"Device__Transport {options.Transport} is not available yet: use Mqtt, MqttWebSocket or Amqp.");
-        }
-
         failures.AddRange(ProxyProblems(options));
 
         if (string.IsNullOrWhiteSpace(options.CertificatePath))
@@ -82,7 +77,7 @@ internal sealed class DeviceOptionsValidator(IOptions<ProvisioningOptions> provi
 
         if (!options.UsesWebSocket)
         {
-            yield return $"Device__ProxyUri is set but Device__Transport is {options.Transport}: only the WebSocket transports go through a proxy; set Device__Transport=MqttWebSocket, or unset Device__ProxyUri.";
+            yield return $"Device__ProxyUri is set but Device__Transport is {options.Transport}: only the WebSocket transports go through a proxy; set Device__Transport=MqttWebSocket or AmqpWebSocket, or unset Device__ProxyUri.";
         }
     }
 

@@ -92,11 +92,13 @@ public static class ModuleServiceCollectionExtensions
     {
         var identities = provider.GetRequiredService<IClientIdentitySource>();
         var trust = provider.GetRequiredService<ServerTrust>().Anchors;
+        var proxy = provider.GetRequiredService<ProxySetting>().Proxy;
         return device.Transport switch
         {
             HubTransportKind.Mqtt or HubTransportKind.MqttWebSocket => new MqttHubClient(
-                device, identities, trust, provider.GetRequiredService<ILogger<MqttHubClient>>(), provider.GetRequiredService<ProxySetting>().Proxy),
-            HubTransportKind.Amqp => new AmqpHubClient(device, identities, trust, provider.GetRequiredService<ILogger<AmqpHubClient>>()),
+                device, identities, trust, provider.GetRequiredService<ILogger<MqttHubClient>>(), proxy),
+            HubTransportKind.Amqp or HubTransportKind.AmqpWebSocket => new AmqpHubClient(
+                device, identities, trust, provider.GetRequiredService<ILogger<AmqpHubClient>>(), proxy),
             _ => throw new InvalidOperationException($"Device__Transport {device.Transport} passed validation but has no client."),
         };
     }

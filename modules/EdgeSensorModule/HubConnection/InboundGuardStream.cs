@@ -3,16 +3,16 @@ using IotHub.Protocol;
 namespace EdgeSensorModule.HubConnection;
 
 /// <summary>
-/// What <see cref="TlsConnector"/> hands MQTTnet: the connection after a completed TLS handshake, whose reads say what
+/// What <see cref="TlsConnector"/> hands MQTTnet or the AMQP client: the connection after a completed TLS handshake, whose reads say what
 /// the server did, as <see cref="HubException"/>s. Before the first byte arrives, the connection can still end with
 /// the server's verdict on the device's certificate (under TLS 1.3, and with servers that check the certificate after
 /// their handshake, such as .NET's): a TLS alert, or a close when the server had asked for the certificate, is
-/// <see cref="HubErrorCode.ClientCertificateRejected"/>. Afterwards, a packet larger than anything IoT Hub sends
+/// <see cref="HubErrorCode.ClientCertificateRejected"/>. Afterwards, for MQTT, a packet larger than anything IoT Hub sends
 /// (<see cref="MqttLimits.MaxInboundPacketBytes"/>) ends the connection before its body is read. Writes pass through.
 /// </summary>
-internal sealed class InboundGuardStream(Stream inner, string endpoint, bool clientCertificateSent) : Stream
+internal sealed class InboundGuardStream(Stream inner, string endpoint, bool clientCertificateSent, HubProtocol protocol) : Stream
 {
-    readonly InboundPacketLimit limit = new(MqttLimits.MaxInboundPacketBytes);
+    readonly InboundPacketLimit? limit = protocol.InboundLimit();
     bool received;
 
     public override bool CanRead => true;
@@ -43,7 +43,7 @@ internal sealed class InboundGuardStream(Stream inner, string endpoint, bool cli
         }
 
         received |= count > 0;
-        if (!limit.Accepts(buffer.Span[..count], out var declared))
+        if (limit is not null && !limit.Accepts(buffer.Span[..count], out var declared))
         {
             throw new HubException(HubErrorCode.ConnectionLost,
                 $"The server at {endpoint} sent an MQTT packet of {declared} bytes, more than the {MqttLimits.MaxInboundPacketBytes} IoT Hub ever sends; "
@@ -90,7 +90,7 @@ internal sealed class InboundGuardStream(Stream inner, string endpoint, bool cli
         base.Dispose(disposing);
     }
 
-    HubException? Verdict(IOException? failure) => Verdict(failure, endpoint, clientCertificateSent, "CONNACK");
+    HubException? Verdict(IOException? failure) => Verdict(failure, endpoint, clientCertificateSent, protocol.FirstAnswer());
 
     /// <summary>
     /// The connection ended (<paramref name="failure"/>, or a close when null) before the server sent anything (before

@@ -1,11 +1,9 @@
 using System.Security.Cryptography.X509Certificates;
 using EdgeSensorModule.Configuration;
 using EdgeSensorModule.HubConnection.Proxy;
-using EdgeSensorModule.HubConnection.WebSockets;
 using EdgeSensorModule.Identity;
 using IotHub.Protocol;
 using MQTTnet;
-using MQTTnet.Channel;
 using MQTTnet.Formatter;
 
 namespace EdgeSensorModule.HubConnection;
@@ -13,7 +11,8 @@ namespace EdgeSensorModule.HubConnection;
 /// <summary>
 /// The one definition of how the module's MQTT connection is made, for both MQTT transports: the same CONNECT (client
 /// id, username, clean session off, keep-alive), over TLS on 8883 (<see cref="HubTransportKind.Mqtt"/>) or over a
-/// WebSocket on 443 (<see cref="HubTransportKind.MqttWebSocket"/>, optionally through <c>Device__ProxyUri</c>).
+/// WebSocket on 443 (<see cref="HubTransportKind.MqttWebSocket"/>, optionally through <c>Device__ProxyUri</c>): the
+/// stream is <see cref="HubEndpoint"/>'s.
 /// </summary>
 internal static class MqttConnectionOptions
 {
@@ -22,30 +21,17 @@ internal static class MqttConnectionOptions
         DeviceOptions device, IClientIdentitySource identities, X509Certificate2Collection? trustBundle, HttpProxy? proxy, string productInfo)
     {
         ArgumentNullException.ThrowIfNull(device);
-        var host = device.ConnectHostName;
-        var webSocket = device.Transport == HubTransportKind.MqttWebSocket;
-        var port = device.Port ?? (webSocket ? WebSocketEndpoint.Port : MqttConnectionIdentity.MqttTlsPort);
-        var tls = new TlsConnector(host, identities, trustBundle, "Device__TrustBundlePath")
-        {
-            Dialer = proxy is null ? DirectDialer.Instance : new ProxyTunnel(proxy),
-        };
-        IMqttClientStreamProvider channel = webSocket ? new WebSocketConnector(tls, WebSocketEndpoint.MqttSubProtocol) : tls;
-        var endpoint = webSocket ? $"wss://{host}:{port}{WebSocketEndpoint.Path}" : $"{host}:{port}";
-        if (proxy is not null)
-        {
-            endpoint += $" via proxy {proxy.Endpoint}";
-        }
-
+        var hub = HubEndpoint.For(device, identities, trustBundle, proxy);
         var options = new MqttClientOptionsBuilder()
-            .WithTcpServer(host, port)
-            .WithStreamProvider(channel)
+            .WithTcpServer(hub.Host, hub.Port)
+            .WithStreamProvider(hub.Streams)
             .WithProtocolVersion(MqttProtocolVersion.V311)
             .WithClientId(MqttConnectionIdentity.ClientId(device.Id))
-            .WithCredentials(MqttConnectionIdentity.Username(host, device.Id, productInfo, Twin.DeviceModel.Id))
+            .WithCredentials(MqttConnectionIdentity.Username(hub.Host, device.Id, productInfo, Twin.DeviceModel.Id))
             .WithCleanSession(false)
             .WithKeepAlivePeriod(device.KeepAlive)
             .WithTimeout(device.ConnectTimeout)
             .Build();
-        return (options, endpoint);
+        return (options, hub.Description);
     }
 }

@@ -41,11 +41,14 @@ internal sealed class TlsConnector(
     /// <summary>The TCP connection's dialer: direct, or a tunnel through an HTTP proxy.</summary>
     public ITcpDialer Dialer { get; init; } = DirectDialer.Instance;
 
+    /// <summary>The protocol the stream carries: it decides what the returned stream checks (<see cref="InboundGuardStream"/>).</summary>
+    public HubProtocol Protocol { get; init; } = HubProtocol.Mqtt;
+
     /// <inheritdoc />
     public async Task<Stream> ConnectAsync(EndPoint brokerEndPoint, CancellationToken cancellationToken)
     {
         var tls = await HandshakeAsync(brokerEndPoint, cancellationToken);
-        return new InboundGuardStream(new CoalescingWriteStream(tls), Describe(brokerEndPoint), clientCertificateSent: tls.LocalCertificate is not null);
+        return new InboundGuardStream(new CoalescingWriteStream(tls), Describe(brokerEndPoint), clientCertificateSent: tls.LocalCertificate is not null, Protocol);
     }
 
     /// <summary>The mutual-TLS session with <paramref name="serverEndPoint"/>, over the <see cref="Dialer"/>'s stream.</summary>

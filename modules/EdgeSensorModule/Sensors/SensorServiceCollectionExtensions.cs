@@ -29,7 +29,7 @@ public static class SensorServiceCollectionExtensions
             var clock = provider.GetRequiredService<TimeProvider>();
             if (options.Type == SensorType.Fake)
             {
-                return ConfiguredSensor.Ready(new FakeSensor(options.Seed, clock));
+                return ConfiguredSensor.Ready(new HealthRecordingSensor(new FakeSensor(options.Seed, clock), provider.GetRequiredService<SensorHealth>()));
             }
 
             var connector = new ChipConnector(options, provider.GetRequiredService<I2cDeviceFactory>(), provider.GetRequiredService<ILogger<ChipConnector>>());

@@ -63,9 +63,9 @@ public static class AdminEndpoints
                 return Results.BadRequest(new ErrorResponse(result.Problem!));
             }
 
-            // Only a connected device is notified (DeviceLink drops it for an offline one): IoT Hub keeps no desired
+            // Only a connected device is notified, over whichever transport it uses: IoT Hub keeps no desired
             // notifications for disconnected devices, which read the whole twin when they connect.
-            await link.SendAsync(id, MqttTopics.TwinDesiredPatch(result.Version), Encoding.UTF8.GetBytes(result.Pushed!.ToJsonString()));
+            await link.PushDesiredAsync(id, result.Pushed!, result.Version);
             return Results.Ok(twins.Get(id));
         });
         app.MapPost("/devices/{id}/methods/{method}", async (string id, string method, InvokeMethodRequest request, DeviceRegistry registry, MethodCalls methods, CancellationToken cancellationToken) =>

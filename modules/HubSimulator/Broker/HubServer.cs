@@ -26,7 +26,8 @@ public sealed partial class HubServer(
     TlsListener listener,
     MqttWebSocketAdapter webSockets,
     PublishHandler publishes,
-    DeviceLink link,
+    MqttHubSender sender,
+    MqttDeviceSessions sessions,
     IHostApplicationLifetime lifetime,
     DeviceConnections connections,
     CloudToDeviceMessages cloudToDevice,
@@ -59,7 +60,7 @@ public sealed partial class HubServer(
         server.InterceptingPublishAsync += OnPublishAsync;
         server.InterceptingClientEnqueueAsync += e =>
         {
-            e.AcceptEnqueue = DeviceLink.AcceptsDelivery(e.SenderClientId, e.ReceiverClientId, connections.Find(e.ReceiverClientId) is not null);
+            e.AcceptEnqueue = MqttHubSender.AcceptsDelivery(e.SenderClientId, e.ReceiverClientId, connections.Find(e.ReceiverClientId) is not null);
             if (e.AcceptEnqueue)
             {
                 cloudToDevice.Taken(e.ReceiverClientId, e.ApplicationMessage.Topic);
@@ -67,8 +68,9 @@ public sealed partial class HubServer(
 
             return Task.CompletedTask;
         };
-        link.Attach(server);
+        sender.Attach(server);
         connections.Watch(server); // before the handlers below, which need the device counted as connected
+        sessions.Watch(server); // before cloud-to-device delivery on connect, which goes to the device's session
         WatchCloudToDevice(server);
         await server.StartAsync();
         var trust = string.IsNullOrWhiteSpace(settings.ServerCertificatePath)
@@ -166,7 +168,7 @@ public sealed partial class HubServer(
 
     async Task OnPublishAsync(InterceptingPublishEventArgs e)
     {
-        if (DeviceLink.IsFromHub(e.ClientId))
+        if (MqttHubSender.IsFromHub(e.ClientId))
         {
             return; // sent by the hub itself (twin answers, methods, cloud-to-device)
         }
@@ -186,7 +188,7 @@ public sealed partial class HubServer(
     [LoggerMessage(Level = LogLevel.Information, Message = "MQTT over TLS listening on {Address}:{Port} (server certificate {Subject}; devices trust {TrustBundle}); admin API on port {AdminPort}")]
     private static partial void LogListening(ILogger logger, string address, int port, string subject, string trustBundle, int adminPort);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "MQTT over WebSocket listening on wss://{Address}:{Port}{Path} (modules: Device__Transport=MqttWebSocket and this port as Device__Port)")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "MQTT and AMQP over WebSocket listening on wss://{Address}:{Port}{Path} (modules: Device__Transport=MqttWebSocket or AmqpWebSocket and this port as Device__Port)")]
     private static partial void LogWebSocketListening(ILogger logger, string address, int port, string path);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "A module reaches this hub with: {Settings} Device__Id=<a registered device> Device__CertificatePath=<its PFX or PEM chain>")]

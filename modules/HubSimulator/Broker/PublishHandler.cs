@@ -13,13 +13,10 @@ namespace HubSimulator.Broker;
 /// reported patches are answered; method responses complete their call. Anything else, a QoS 2 publish, or a message
 /// over 256 KiB closes the connection, as IoT Hub closes it. Returns the reason for closing, or null.
 /// </summary>
-public sealed class PublishHandler(MessageStore telemetry, TwinStore twins, MethodCalls methods, DeviceLink link, TimeProvider clock)
+public sealed class PublishHandler(MessageStore telemetry, TwinStore twins, MethodCalls methods, MqttHubSender link, TimeProvider clock)
 {
     const string TwinGetPrefix = MqttTopics.TwinGetPrefix + "?";
     const string TwinReportedPrefix = MqttTopics.TwinReportedPatchPrefix + "?";
-
-    /// <summary>IoT Hub's error code for a request it refuses as invalid (HTTP 400).</summary>
-    const int ArgumentInvalid = 400004;
 
     /// <summary>Handles a publish; returns why the connection must close, or null when it was accepted.</summary>
     public async Task<string?> HandleAsync(string deviceId, string topic, MqttQualityOfServiceLevel qos, ReadOnlyMemory<byte> payload, Action<ReceivedMessage> onTelemetry)
@@ -66,17 +63,7 @@ public sealed class PublishHandler(MessageStore telemetry, TwinStore twins, Meth
 
     async Task PatchReportedAsync(string deviceId, string rid, ReadOnlyMemory<byte> payload)
     {
-        JsonObject? patch = null;
-        try
-        {
-            patch = JsonNode.Parse(payload.Span) as JsonObject;
-        }
-        catch (JsonException)
-        {
-            // Answered with 400 below.
-        }
-
-        if (patch is null)
+        if (TwinRules.ParsePatch(payload.Span) is not { } patch)
         {
             await AnswerAsync(deviceId, 400, rid, "The reported patch must be a JSON object.");
             return;
@@ -94,8 +81,7 @@ public sealed class PublishHandler(MessageStore telemetry, TwinStore twins, Meth
 
     /// <summary>A refusal on the twin response topic, in the hub's error body shape <c>{"errorCode":400004,"message":"..."}</c>.</summary>
     Task AnswerAsync(string deviceId, int status, string rid, string message) =>
-        link.SendAsync(deviceId, MqttTopics.TwinResponse(status, rid),
-            Encoding.UTF8.GetBytes(new JsonObject { ["errorCode"] = ArgumentInvalid, ["message"] = message }.ToJsonString()));
+        link.SendAsync(deviceId, MqttTopics.TwinResponse(status, rid), TwinRules.RefusalBody(message));
 
     /// <summary>True when a device may subscribe to <paramref name="filter"/>: only the hub's device topics.</summary>
     public static bool MaySubscribe(string deviceId, string filter) =>

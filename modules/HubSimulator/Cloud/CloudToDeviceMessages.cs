@@ -11,13 +11,28 @@ namespace HubSimulator.Cloud;
 /// <param name="Topic">The devicebound topic with its property bag.</param>
 /// <param name="Body">The body.</param>
 /// <param name="ExpiresAt">After this it is dropped, delivered or not (its <c>$.exp</c>).</param>
-public sealed record CloudToDeviceMessage(string MessageId, string Topic, byte[] Body, DateTimeOffset ExpiresAt);
+/// <param name="Properties">Its application properties (also in <paramref name="Topic"/>'s property bag).</param>
+public sealed record CloudToDeviceMessage(string MessageId, string Topic, byte[] Body, DateTimeOffset ExpiresAt, IReadOnlyList<KeyValuePair<string, string>> Properties);
+
+/// <summary>How a device settled a cloud-to-device message (AMQP outcomes; MQTT's PUBACK completes).</summary>
+public enum CloudToDeviceSettlement
+{
+    /// <summary>Done with it (AMQP Accepted, MQTT PUBACK): it leaves the queue.</summary>
+    Complete,
+
+    /// <summary>Give it back (AMQP Released): it is delivered again.</summary>
+    Abandon,
+
+    /// <summary>Refuse it (AMQP Rejected): it leaves the queue undelivered.</summary>
+    Reject,
+}
 
 /// <summary>
 /// IoT Hub's cloud-to-device queue, per device: at most <see cref="MaxDepth"/> messages (enqueued and not yet completed;
 /// the next one is refused, 403 DeviceMaximumQueueDepthExceeded), each with a time to live after which it is dropped.
-/// A message is handed to the device while it is connected and subscribed, and stays in the queue until the device
-/// completes it (its PUBACK).
+/// A message is handed to the device's current connection (<see cref="DeviceLink"/>, any transport) while it receives
+/// them (MQTT: subscribed; AMQP: its C2D link attached), and stays in the queue until the device completes it (MQTT
+/// PUBACK, AMQP Accepted) or rejects it (AMQP Rejected); an abandoned one (AMQP Released) is delivered again.
 /// </summary>
 public sealed class CloudToDeviceMessages(DeviceLink link, TimeProvider clock)
 {
@@ -39,13 +54,14 @@ public sealed class CloudToDeviceMessages(DeviceLink link, TimeProvider clock)
     {
         var messageId = TelemetryContract.NewMessageId();
         var expiresAt = clock.GetUtcNow() + timeToLive;
+        List<KeyValuePair<string, string>> application = [.. properties];
         IEnumerable<KeyValuePair<string, string>> bag =
         [
             new(SystemProperties.MessageId, messageId),
             new(SystemProperties.ExpiryTimeUtc, expiresAt.UtcDateTime.ToString("o", CultureInfo.InvariantCulture)),
-            .. properties,
+            .. application,
         ];
-        var message = new CloudToDeviceMessage(messageId, MqttTopics.CloudToDevicePrefix(deviceId) + PropertyBag.Encode(bag), Encoding.UTF8.GetBytes(body), expiresAt);
+        var message = new CloudToDeviceMessage(messageId, MqttTopics.CloudToDevicePrefix(deviceId) + PropertyBag.Encode(bag), Encoding.UTF8.GetBytes(body), expiresAt, application);
         lock (gate)
         {
             var queue = Live(deviceId);
@@ -70,8 +86,8 @@ public sealed class CloudToDeviceMessages(DeviceLink link, TimeProvider clock)
     }
 
     /// <summary>
-    /// Hands the device every queued message it has not taken yet, oldest first. <see cref="DeviceLink"/> passes them
-    /// only to a connected device; what its session takes is marked by <see cref="Taken"/>, the rest waits.
+    /// Hands the device every queued message it has not taken yet, oldest first, if it is connected; what its
+    /// connection takes is marked by <see cref="Taken(string, string)"/>, the rest waits.
     /// </summary>
     public async Task DeliverAsync(string deviceId, CancellationToken cancellationToken = default)
     {
@@ -79,9 +95,14 @@ public sealed class CloudToDeviceMessages(DeviceLink link, TimeProvider clock)
         await sender.WaitAsync(cancellationToken);
         try
         {
+            if (link.Find(deviceId) is not { } session)
+            {
+                return;
+            }
+
             foreach (var message in Untaken(deviceId))
             {
-                await link.SendAsync(deviceId, message.Topic, message.Body, cancellationToken);
+                await session.SendCloudToDeviceAsync(message, cancellationToken);
             }
         }
         finally
@@ -90,11 +111,27 @@ public sealed class CloudToDeviceMessages(DeviceLink link, TimeProvider clock)
         }
     }
 
-    /// <summary>The device's session took the message on <paramref name="topic"/> (no-op for other topics).</summary>
-    public void Taken(string deviceId, string topic) => Update(deviceId, topic, (queue, entry) => entry.Taken = true);
+    /// <summary>The device's MQTT session took the message on <paramref name="topic"/> (no-op for other topics).</summary>
+    public void Taken(string deviceId, string topic) => Update(deviceId, MessageIdOf(deviceId, topic), (queue, entry) => entry.Taken = true);
 
     /// <summary>The device completed the message on <paramref name="topic"/> (its PUBACK): it leaves the queue.</summary>
-    public void Completed(string deviceId, string topic) => Update(deviceId, topic, (queue, entry) => queue.Remove(entry));
+    public void Completed(string deviceId, string topic) => Update(deviceId, MessageIdOf(deviceId, topic), (queue, entry) => queue.Remove(entry));
+
+    /// <summary>The device's connection took message <paramref name="messageId"/>: it is not handed out again unless abandoned or the connection is lost.</summary>
+    public void TakenById(string deviceId, string messageId) => Update(deviceId, messageId, (queue, entry) => entry.Taken = true);
+
+    /// <summary>The device settled message <paramref name="messageId"/>; an abandoned one waits to be delivered again.</summary>
+    public void Settled(string deviceId, string messageId, CloudToDeviceSettlement settlement) => Update(deviceId, messageId, (queue, entry) =>
+    {
+        if (settlement == CloudToDeviceSettlement.Abandon)
+        {
+            entry.Taken = false;
+        }
+        else
+        {
+            queue.Remove(entry);
+        }
+    });
 
     /// <summary>The device's session is gone, with what it had not acknowledged: those messages wait to be sent again.</summary>
     public void SessionLost(string deviceId)
@@ -116,15 +153,21 @@ public sealed class CloudToDeviceMessages(DeviceLink link, TimeProvider clock)
         }
     }
 
-    void Update(string deviceId, string topic, Action<List<Entry>, Entry> change)
+    static string? MessageIdOf(string deviceId, string topic)
     {
         var prefix = MqttTopics.CloudToDevicePrefix(deviceId);
-        if (!topic.StartsWith(prefix, StringComparison.Ordinal))
+        return topic.StartsWith(prefix, StringComparison.Ordinal)
+            ? PropertyBag.Decode(topic[prefix.Length..]).Where(p => p.Key == SystemProperties.MessageId).Select(p => p.Value).FirstOrDefault()
+            : null;
+    }
+
+    void Update(string deviceId, string? messageId, Action<List<Entry>, Entry> change)
+    {
+        if (messageId is null)
         {
             return;
         }
 
-        var messageId = PropertyBag.Decode(topic[prefix.Length..]).Where(p => p.Key == SystemProperties.MessageId).Select(p => p.Value).FirstOrDefault();
         lock (gate)
         {
             var queue = Live(deviceId);

@@ -1,58 +1,55 @@
-using MQTTnet;
-using MQTTnet.Protocol;
-using MQTTnet.Server;
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
 
 namespace HubSimulator.Cloud;
 
 /// <summary>
-/// Sends hub-originated messages (twin answers, desired patches, method requests, cloud-to-device) to one device.
-/// IoT Hub's device topics (<c>$iothub/twin/res/#</c>, ...) are the same for every device, so each message is
-/// tagged with its receiver and <see cref="AcceptsDelivery"/> keeps it from the others. Nothing is kept in the MQTT
-/// session of a device that is offline: IoT Hub keeps no desired-property notifications or method requests for it,
-/// and its cloud-to-device messages wait in <see cref="CloudToDeviceMessages"/>.
+/// Which connection each device has open now, over any transport, so that twin notifications, method calls and
+/// cloud-to-device messages reach the device however it connected. One connection per device, as IoT Hub keeps it:
+/// a device that connects over one transport while connected over the other loses the older connection. (A second
+/// connection over the same transport is taken over by that transport itself.) Nothing is kept for an offline device:
+/// IoT Hub keeps no desired-property notifications or method requests for it, and its cloud-to-device messages wait
+/// in <see cref="CloudToDeviceMessages"/>.
 /// </summary>
 public sealed class DeviceLink
 {
-    const string HubSenderPrefix = "$hub/";
-
-    MqttServer? server;
-
-    /// <summary>Binds the link to the running server.</summary>
-    public void Attach(MqttServer mqttServer) => server = mqttServer;
-
-    /// <summary>True when the device has a connection open now.</summary>
-    public async Task<bool> IsConnectedAsync(string deviceId)
-    {
-        if (server is null)
-        {
-            return false;
-        }
-
-        var clients = await server.GetClientsAsync();
-        return clients.Any(c => c.Id == deviceId);
-    }
-
-    /// <summary>Publishes to one device (QoS 1) if it is connected; dropped otherwise (see <see cref="AcceptsDelivery"/>).</summary>
-    public async Task SendAsync(string deviceId, string topic, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default)
-    {
-        var mqtt = server ?? throw new InvalidOperationException("The MQTT server is not running.");
-        var message = new MqttApplicationMessageBuilder()
-            .WithTopic(topic)
-            .WithPayload(payload.ToArray())
-            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-            .Build();
-        await mqtt.InjectApplicationMessage(new InjectedMqttApplicationMessage(message) { SenderClientId = HubSenderPrefix + deviceId }, cancellationToken);
-    }
-
-    /// <summary>True for messages the hub sent through this link.</summary>
-    public static bool IsFromHub(string senderClientId) => senderClientId.StartsWith(HubSenderPrefix, StringComparison.Ordinal);
+    readonly ConcurrentDictionary<string, IDeviceSession> sessions = new(StringComparer.Ordinal);
 
     /// <summary>
-    /// The enqueue filter: hub messages reach only their device, and only while it is connected; devices never receive
-    /// each other's publishes.
+    /// The device's new connection; returns the older one over another transport, which it closes, or null.
     /// </summary>
-    public static bool AcceptsDelivery(string senderClientId, string receiverClientId, bool receiverConnected) =>
-        receiverConnected
-        && senderClientId.StartsWith(HubSenderPrefix, StringComparison.Ordinal)
-        && senderClientId.AsSpan(HubSenderPrefix.Length).SequenceEqual(receiverClientId);
+    public IDeviceSession? Opened(string deviceId, IDeviceSession session)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        IDeviceSession? older = null;
+        sessions.AddOrUpdate(deviceId, session, (_, existing) =>
+        {
+            older = existing;
+            return session;
+        });
+        if (older is null || ReferenceEquals(older, session) || older.Transport == session.Transport)
+        {
+            return null;
+        }
+
+        older.Close($"a newer connection over {session.Transport} took over (one connection per device)");
+        return older;
+    }
+
+    /// <summary>The connection ended; true when it was the device's current one (the device is offline now).</summary>
+    public bool Closed(string deviceId, IDeviceSession session) =>
+        sessions.TryRemove(new KeyValuePair<string, IDeviceSession>(deviceId, session));
+
+    /// <summary>The device's open connection, or null when it is offline.</summary>
+    public IDeviceSession? Find(string deviceId) => sessions.TryGetValue(deviceId, out var session) ? session : null;
+
+    /// <summary>True when the device has a connection open now.</summary>
+    public bool IsConnected(string deviceId) => sessions.ContainsKey(deviceId);
+
+    /// <summary>
+    /// Pushes a desired patch to the device if it is connected (and asked for them); an offline device reads the whole
+    /// twin when it connects.
+    /// </summary>
+    public Task PushDesiredAsync(string deviceId, JsonObject patch, long version) =>
+        Find(deviceId) is { } session ? session.PushDesiredAsync(patch, version) : Task.CompletedTask;
 }

@@ -25,41 +25,61 @@ public enum MethodOutcome
 public sealed record MethodResult(MethodOutcome Outcome, int Status, string Payload);
 
 /// <summary>
-/// Direct methods: a request goes to <c>$iothub/methods/POST/{name}/?$rid={rid}</c>, the device answers on
-/// <c>$iothub/methods/res/{status}/?$rid={rid}</c>. A device that is not connected answers 404, as IoT Hub does.
+/// Direct methods over any transport: the call goes to the device's current connection (<see cref="IDeviceSession"/>)
+/// with a request id, the device answers with the same id (MQTT: <c>$iothub/methods/res/{status}/?$rid={rid}</c>; AMQP:
+/// the correlation-id). A device that is not connected, or connected without taking methods (not subscribed, no
+/// methods links), answers 404 at once, as IoT Hub does (DeviceNotOnline); one that does not answer in time, 504.
 /// </summary>
 public sealed class MethodCalls(DeviceLink link)
 {
-    readonly ConcurrentDictionary<(string Device, string Rid), TaskCompletionSource<MethodResult>> pending = new();
-    long next;
+    readonly ConcurrentDictionary<(string Device, Guid RequestId), TaskCompletionSource<MethodResult>> pending = new();
 
     /// <summary>Invokes a method and waits for the device's answer.</summary>
     public async Task<MethodResult> InvokeAsync(string deviceId, string method, string payloadJson, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        if (!await link.IsConnectedAsync(deviceId))
+        if (link.Find(deviceId) is not { } session)
         {
             return new MethodResult(MethodOutcome.DeviceOffline, 404, $"Device '{deviceId}' is not online; method '{method}' was not sent.");
         }
 
-        var rid = Interlocked.Increment(ref next).ToString(CultureInfo.InvariantCulture);
+        if (!session.ReceivesMethods)
+        {
+            return new MethodResult(MethodOutcome.DeviceOffline, 404,
+                $"Device '{deviceId}' is connected over {session.Transport} but not online for direct methods (it has not subscribed to them); method '{method}' was not sent.");
+        }
+
+        var requestId = Guid.NewGuid();
         var answer = new TaskCompletionSource<MethodResult>(TaskCreationOptions.RunContinuationsAsynchronously);
-        pending[(deviceId, rid)] = answer;
+        pending[(deviceId, requestId)] = answer;
         try
         {
-            await link.SendAsync(deviceId, MqttTopics.MethodRequest(method, rid), Encoding.UTF8.GetBytes(payloadJson), cancellationToken);
+            using var sending = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            sending.CancelAfter(timeout);
+            await session.SendMethodRequestAsync(method, requestId, Encoding.UTF8.GetBytes(payloadJson), sending.Token);
             return await answer.Task.WaitAsync(timeout, cancellationToken);
         }
-        catch (TimeoutException)
+        catch (Exception ex) when (ex is TimeoutException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             return new MethodResult(MethodOutcome.TimedOut, 504, $"Device '{deviceId}' did not answer method '{method}' within {timeout.TotalSeconds} s.");
         }
         finally
         {
-            pending.TryRemove((deviceId, rid), out _);
+            pending.TryRemove((deviceId, requestId), out _);
         }
     }
 
-    /// <summary>Completes a call from a device's response publish; false when the topic is not a method response.</summary>
+    /// <summary>Completes a call with the device's answer; false when no call of the device waits for that id.</summary>
+    public bool Complete(string deviceId, Guid requestId, int status, string payload)
+    {
+        if (!pending.TryGetValue((deviceId, requestId), out var call))
+        {
+            return false;
+        }
+
+        return call.TrySetResult(new MethodResult(MethodOutcome.Answered, status, payload));
+    }
+
+    /// <summary>Completes a call from a device's MQTT response publish; false when the topic is not a method response.</summary>
     public bool TryComplete(string deviceId, string topic, ReadOnlySpan<byte> payload)
     {
         if (!topic.StartsWith(MqttTopics.MethodResponsePrefix, StringComparison.Ordinal))
@@ -74,10 +94,9 @@ public sealed class MethodCalls(DeviceLink link)
             return false;
         }
 
-        var rid = RequestId(rest[(slash + 2)..]);
-        if (rid is not null && pending.TryGetValue((deviceId, rid), out var call))
+        if (Guid.TryParse(RequestId(rest[(slash + 2)..]), out var requestId))
         {
-            call.TrySetResult(new MethodResult(MethodOutcome.Answered, status, Encoding.UTF8.GetString(payload)));
+            Complete(deviceId, requestId, status, Encoding.UTF8.GetString(payload));
         }
 
         return true;

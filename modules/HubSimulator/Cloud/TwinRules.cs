@@ -20,6 +20,26 @@ public static class TwinRules
     /// <summary>Longest key, UTF-8 bytes.</summary>
     public const int MaxKeyBytes = 1024;
 
+    /// <summary>IoT Hub's error code for a request it refuses as invalid (HTTP 400).</summary>
+    public const int ArgumentInvalid = 400004;
+
+    /// <summary>A refusal's body in the hub's error shape <c>{"errorCode":400004,"message":"..."}</c>.</summary>
+    public static byte[] RefusalBody(string message) =>
+        Encoding.UTF8.GetBytes(new JsonObject { ["errorCode"] = ArgumentInvalid, ["message"] = message }.ToJsonString());
+
+    /// <summary>A device's reported patch as a JSON object, or null when it is not one.</summary>
+    public static JsonObject? ParsePatch(ReadOnlySpan<byte> payload)
+    {
+        try
+        {
+            return JsonNode.Parse(payload) as JsonObject;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>
     /// The hub's size of a document: the UTF-8 length of every key, plus each value: strings their UTF-8 length, numbers
     /// 8, booleans 4, nested objects what they hold. Read-only <c>$version</c> and <c>$metadata</c> do not count.

@@ -13,8 +13,9 @@ namespace HubSimulator.Dashboard;
 public sealed record DeviceConnection(DateTimeOffset Since, string? ModelId, string? Thumbprint);
 
 /// <summary>
-/// Which devices are connected now and with which model id, from the MQTT server's connect and disconnect events.
-/// A takeover (a second connection of the same device) leaves the device connected.
+/// Which devices are connected now and with which model id: opened from the MQTT server's connect events and by the
+/// AMQP endpoint, closed by each transport when the device's current connection ends (a takeover, by a second
+/// connection of the same device over either transport, leaves the device connected).
 /// </summary>
 public sealed class DeviceConnections(TimeProvider clock)
 {
@@ -26,22 +27,13 @@ public sealed class DeviceConnections(TimeProvider clock)
     /// <summary>Raised after a device connects or disconnects.</summary>
     public event Action? Changed;
 
-    /// <summary>Follows the server's connections.</summary>
+    /// <summary>Follows the MQTT server's connections (their ends are reported by <see cref="Broker.MqttDeviceSessions"/>).</summary>
     public void Watch(MqttServer server)
     {
         ArgumentNullException.ThrowIfNull(server);
         server.ClientConnectedAsync += e =>
         {
             Opened(e.ClientId, ModelId(e.UserName), authenticated.TryRemove(e.ClientId, out var thumbprint) ? thumbprint : null);
-            return Task.CompletedTask;
-        };
-        server.ClientDisconnectedAsync += e =>
-        {
-            if (e.DisconnectType != MqttClientDisconnectType.Takeover)
-            {
-                Closed(e.ClientId);
-            }
-
             return Task.CompletedTask;
         };
     }

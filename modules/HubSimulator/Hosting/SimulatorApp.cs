@@ -93,12 +93,17 @@ public static class SimulatorApp
         services.AddSingleton(provider => new MessageStore(Options(provider).ResolvedMessagesFile, Options(provider).MaxKeptMessages));
         services.AddSingleton<TwinStore>();
         services.AddSingleton<DeviceLink>();
+        services.AddSingleton<MqttHubSender>();
+        services.AddSingleton<MqttDeviceSessions>();
         services.AddSingleton<MethodCalls>();
         services.AddSingleton<CloudToDeviceMessages>();
         services.AddSingleton<ClientChains>();
         services.AddSingleton<DeviceTls>();
         services.AddSingleton<TlsListener>();
         services.AddSingleton<AmqpTlsListener>();
+        services.AddSingleton<AmqpWebSocketListener>();
+        services.AddSingleton<AmqpTwinRequests>();
+        services.AddSingleton<AmqpDeviceLinks>();
         services.AddSingleton<MqttWebSocketAdapter>();
         services.AddSingleton<DeviceWebSockets>();
         services.AddSingleton<DeviceAuthenticator>();

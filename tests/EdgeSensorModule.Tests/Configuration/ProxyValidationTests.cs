@@ -24,11 +24,12 @@ public class ProxyValidationTests
     }
 
     [Theory]
-    [InlineData("http://proxy:3128")]
-    [InlineData("http://10.0.0.1:8080/")]
-    [InlineData("http://proxy")]
-    public void Validate_HttpProxyWithWebSocketTransport_IsAccepted(string proxyUri) =>
-        Assert.Equal(proxyUri, Bind("MqttWebSocket", proxyUri, "/run/secrets/proxy").ProxyUri);
+    [InlineData("MqttWebSocket", "http://proxy:3128")]
+    [InlineData("MqttWebSocket", "http://10.0.0.1:8080/")]
+    [InlineData("MqttWebSocket", "http://proxy")]
+    [InlineData("AmqpWebSocket", "http://proxy:3128")]
+    public void Validate_HttpProxyWithWebSocketTransport_IsAccepted(string transport, string proxyUri) =>
+        Assert.Equal(proxyUri, Bind(transport, proxyUri, "/run/secrets/proxy").ProxyUri);
 
     [Theory]
     [InlineData("proxy:3128", "Device__ProxyUri 'proxy:3128' is not an HTTP proxy URL: use http://host:port, e.g. http://proxy:3128.")]
@@ -43,13 +44,15 @@ public class ProxyValidationTests
         Assert.DoesNotContain("s3cret", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Validate_ProxyWithMqttOverTls_IsRefusedNamingTheWebSocketTransport()
+    [Theory]
+    [InlineData("Mqtt")]
+    [InlineData("Amqp")]
+    public void Validate_ProxyWithATransportOverTls_IsRefusedNamingTheWebSocketTransports(string transport)
     {
-        var error = Assert.Throws<OptionsValidationException>(() => Bind("Mqtt", "http://proxy:3128"));
+        var error = Assert.Throws<OptionsValidationException>(() => Bind(transport, "http://proxy:3128"));
 
         Assert.Equal(
-            "Device__ProxyUri is set but Device__Transport is Mqtt: only the WebSocket transports go through a proxy; set Device__Transport=MqttWebSocket, or unset Device__ProxyUri.",
+            $"Device__ProxyUri is set but Device__Transport is {transport}: only the WebSocket transports go through a proxy; set Device__Transport=MqttWebSocket or AmqpWebSocket, or unset Device__ProxyUri.",
             Assert.Single(error.Failures));
     }
 

@@ -10,9 +10,10 @@ using TestInfrastructure;
 namespace HubSimulator.Tests.Broker;
 
 /// <summary>
-/// The simulator's WebSocket endpoint (<c>Simulator__WebSocketPort</c>): the module's MqttWebSocket transport and the
-/// official Node SDK's MqttWs deliver through it, under the same hub rules as the MQTT port (CA proof of possession,
-/// the chain sent in TLS, one connection per device), and sub-protocols it does not serve are refused.
+/// The simulator's WebSocket endpoint (<c>Simulator__WebSocketPort</c>): the module's MqttWebSocket and AmqpWebSocket
+/// transports and the official Node SDK's MqttWs and AmqpWs deliver through it, under the same hub rules as the MQTT
+/// and AMQP ports (CA proof of possession, the chain sent in TLS, one connection per device), also through a real HTTP
+/// proxy; sub-protocols it does not serve are refused.
 /// </summary>
 [Trait(Tier.Name, Tier.Integration)]
 public sealed class WebSocketEndpointTests(SimulatorFixture hub) : IClassFixture<SimulatorFixture>
@@ -21,39 +22,61 @@ public sealed class WebSocketEndpointTests(SimulatorFixture hub) : IClassFixture
 
     TestPki Pki => hub.Pki;
 
-    Dictionary<string, string?> WebSocketModule(DeviceFiles device, string deviceId, int count = 5)
+    /// <summary>The module's transports over this endpoint (<c>Device__Transport</c>).</summary>
+    public static TheoryData<string> Transports => new() { "MqttWebSocket", "AmqpWebSocket" };
+
+    Dictionary<string, string?> WebSocketModule(DeviceFiles device, string deviceId, int count = 5, string transport = "MqttWebSocket")
     {
         var environment = ModuleEnvironment.ForPfx(Pki, device, deviceId, hub.WebSocketPort, count);
-        environment["Device__Transport"] = "MqttWebSocket";
+        environment["Device__Transport"] = transport;
         return environment;
     }
 
-    [Fact]
-    public async Task Module_MqttWebSocket_DeliversReadingsTheHubDecodes()
-    {
-        var device = hub.CaSignedDevice("ws-e2e-device");
+    static string SubProtocol(string transport) => transport == "AmqpWebSocket" ? WebSocketEndpoint.AmqpSubProtocol : WebSocketEndpoint.MqttSubProtocol;
 
-        var (exitCode, module) = await ModuleEnvironment.RunAsync(WebSocketModule(device, "ws-e2e-device", count: 20));
+    static string Refusal(string transport) => transport == "AmqpWebSocket" ? "(amqp:unauthorized-access)" : "(CONNACK NotAuthorized)";
+
+    [Theory]
+    [MemberData(nameof(Transports))]
+    public async Task Module_OverWebSocket_DeliversReadingsTheHubDecodes(string transport)
+    {
+        var deviceId = $"ws-e2e-device-{transport}";
+        var device = hub.CaSignedDevice(deviceId);
+
+        var (exitCode, module) = await ModuleEnvironment.RunAsync(WebSocketModule(device, deviceId, count: 20, transport));
 
         Assert.True(exitCode == 0, module.Output);
-        var messages = hub.Telemetry.For("ws-e2e-device");
-        Assert.Equal(Enumerable.Range(0, 20).Select(i => (long)i), messages.Select(m => m.Reading!.MessageId).Order());
-        Assert.All(messages, m =>
-        {
-            Assert.Equal(m.Reading!.Temperature > 30, m.TemperatureAlert);
-            Assert.Equal(TelemetryContract.ContentType, m.SystemProperties[SystemProperties.ContentType]);
-            Assert.Equal(TelemetryContract.ContentEncoding, m.SystemProperties[SystemProperties.ContentEncoding]);
-            Assert.Equal("ws-e2e-device", m.Reading.DeviceId);
-        });
-        await hub.Logs.WaitForAsync(Patience, "accepted with sub-protocol mqtt");
-        await hub.Logs.WaitForAsync(Patience, "Device 'ws-e2e-device' authenticated: CA signed");
+        AssertContract(deviceId, 20);
+        Assert.Contains(module.Lines, l => l.Contains($"Connected to wss://localhost:{hub.WebSocketPort}/$iothub/websocket as device {deviceId}", StringComparison.Ordinal));
+        await hub.Logs.WaitForAsync(Patience, $"accepted with sub-protocol {SubProtocol(transport)}");
+        await hub.Logs.WaitForAsync(Patience, $"Device '{deviceId}' authenticated: CA signed");
     }
 
     [Fact]
-    public async Task Module_LeafWithoutItsIntermediate_IsRefusedAsOnTheMqttPort()
+    public async Task Module_AmqpWebSocketThroughProxyWithCredentials_DeliversEveryReading()
     {
-        var device = hub.CaSignedDevice("ws-leaf-device");
-        var environment = WebSocketModule(device, "ws-leaf-device");
+        var device = hub.CaSignedDevice("ws-proxied-amqp-device");
+        await using var proxy = await TinyProxy.StartAsync(Pki.Folder, [hub.WebSocketPort], "edge", "pr0xy-secret");
+        var environment = WebSocketModule(device, "ws-proxied-amqp-device", count: 20, "AmqpWebSocket");
+        environment["Device__ProxyUri"] = proxy.Uri;
+        environment["Device__ProxyCredentialsPath"] = Pki.Write("amqp-proxy-credentials.txt", "edge:pr0xy-secret\n");
+
+        var (exitCode, module) = await ModuleEnvironment.RunAsync(environment);
+
+        Assert.True(exitCode == 0, module.Output);
+        AssertContract("ws-proxied-amqp-device", 20);
+        Assert.Contains($"CONNECT localhost:{hub.WebSocketPort.ToString(CultureInfo.InvariantCulture)}", proxy.Log, StringComparison.Ordinal);
+        Assert.Contains(module.Lines, l => l.Contains($"via proxy 127.0.0.1:{proxy.Port} as device ws-proxied-amqp-device (AMQP)", StringComparison.Ordinal));
+        Assert.DoesNotContain(module.Lines, l => l.Contains("pr0xy-secret", StringComparison.Ordinal) || l.Contains("ZWRnZTpwcjB4eS1zZWNyZXQ", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(Transports))]
+    public async Task Module_LeafWithoutItsIntermediate_IsRefusedAsOnTheTlsPorts(string transport)
+    {
+        var deviceId = $"ws-leaf-device-{transport}";
+        var device = hub.CaSignedDevice(deviceId);
+        var environment = WebSocketModule(device, deviceId, transport: transport);
         environment["Device__CertificatePath"] = device.CertificatePem;
         environment["Device__PrivateKeyPath"] = device.KeyPem;
         environment["Device__CertificatePassword"] = null;
@@ -61,23 +84,26 @@ public sealed class WebSocketEndpointTests(SimulatorFixture hub) : IClassFixture
 
         var line = await module.WaitForLineAsync(l => l.Contains("NotAuthorized", StringComparison.Ordinal), Patience);
 
-        Assert.Contains("refused device 'ws-leaf-device' (CONNACK NotAuthorized)", line, StringComparison.Ordinal);
-        await hub.Logs.WaitForAsync(Patience, "Refused device 'ws-leaf-device'", "does not chain to a registered, verified CA");
-        Assert.Empty(hub.Telemetry.For("ws-leaf-device"));
+        Assert.Contains($"refused device '{deviceId}' {Refusal(transport)}", line, StringComparison.Ordinal);
+        await hub.Logs.WaitForAsync(Patience, $"Refused device '{deviceId}'", "does not chain to a registered, verified CA");
+        Assert.Empty(hub.Telemetry.For(deviceId));
     }
 
-    [Fact]
-    public async Task Module_DeviceOfAnUnverifiedCa_IsRefusedForMissingProofOfPossession()
+    [Theory]
+    [MemberData(nameof(Transports))]
+    public async Task Module_DeviceOfAnUnverifiedCa_IsRefusedForMissingProofOfPossession(string transport)
     {
-        var otherRoot = Pki.Own(CertificateFactory.CreateRootCa("WS Unverified Root", new CertificateSpec(TimeSpan.FromDays(1), Pki.KeyType)));
-        hub.Registry.AddCa("ws-unverified-root", CertificateExport.ToPem(otherRoot));
-        hub.Registry.AddDevice("ws-unverified-device", Registry.DeviceAuthentication.CaSigned);
-        var device = Pki.WriteDevice("ws-unverified-device", Pki.Own(CertificateFactory.CreateDevice(otherRoot, "ws-unverified-device", new CertificateSpec(TimeSpan.FromDays(1), Pki.KeyType))), []);
-        await using var module = ModuleProcess.Start(ModuleEnvironment.Assembly, WebSocketModule(device, "ws-unverified-device"));
+        var (deviceId, rootName) = ($"ws-unverified-device-{transport}", $"ws-unverified-root-{transport}");
+        var otherRoot = Pki.Own(CertificateFactory.CreateRootCa($"WS Unverified Root {transport}", new CertificateSpec(TimeSpan.FromDays(1), Pki.KeyType)));
+        hub.Registry.AddCa(rootName, CertificateExport.ToPem(otherRoot));
+        hub.Registry.AddDevice(deviceId, Registry.DeviceAuthentication.CaSigned);
+        var device = Pki.WriteDevice(deviceId, Pki.Own(CertificateFactory.CreateDevice(otherRoot, deviceId, new CertificateSpec(TimeSpan.FromDays(1), Pki.KeyType))), []);
+        await using var module = ModuleProcess.Start(ModuleEnvironment.Assembly, WebSocketModule(device, deviceId, transport: transport));
 
-        await module.WaitForLineAsync(l => l.Contains("NotAuthorized", StringComparison.Ordinal), Patience);
+        var line = await module.WaitForLineAsync(l => l.Contains("NotAuthorized", StringComparison.Ordinal), Patience);
 
-        await hub.Logs.WaitForAsync(Patience, "Refused device 'ws-unverified-device'", "registered but not verified");
+        Assert.Contains($"refused device '{deviceId}' {Refusal(transport)}", line, StringComparison.Ordinal);
+        await hub.Logs.WaitForAsync(Patience, $"Refused device '{deviceId}'", "registered but not verified");
     }
 
     [Fact]
@@ -98,6 +124,20 @@ public sealed class WebSocketEndpointTests(SimulatorFixture hub) : IClassFixture
         await first.WaitForLineAsync(l => l.Contains("Connection to wss://", StringComparison.Ordinal) && l.Contains("lost", StringComparison.Ordinal), Patience);
     }
 
+    void AssertContract(string deviceId, int count)
+    {
+        var messages = hub.Telemetry.For(deviceId);
+        Assert.Equal(Enumerable.Range(0, count).Select(i => (long)i), messages.Select(m => m.Reading!.MessageId).Order());
+        Assert.Equal(count, messages.Select(m => m.MessageId).Distinct().Count());
+        Assert.All(messages, m =>
+        {
+            Assert.Equal(m.Reading!.Temperature > 30, m.TemperatureAlert);
+            Assert.Equal(TelemetryContract.ContentType, m.SystemProperties[SystemProperties.ContentType]);
+            Assert.Equal(TelemetryContract.ContentEncoding, m.SystemProperties[SystemProperties.ContentEncoding]);
+            Assert.Equal(deviceId, m.Reading.DeviceId);
+        });
+    }
+
     [Fact]
     public async Task NodeSdk_MqttWs_X509DeviceTelemetryAccepted()
     {
@@ -112,8 +152,25 @@ public sealed class WebSocketEndpointTests(SimulatorFixture hub) : IClassFixture
         await hub.Logs.WaitForAsync(Patience, "accepted with sub-protocol mqtt");
     }
 
+    [Fact]
+    public async Task NodeSdk_AmqpWs_X509DeviceTelemetryAccepted()
+    {
+        var device = hub.CaSignedDevice("node-amqpws-device");
+
+        var result = await Peers.NodeSendAsync($"localhost:{hub.WebSocketPort}", "node-amqpws-device", device.FullChainPem, device.KeyPem, hub.Pki.ServerCaPem, "AmqpWebSocket");
+
+        Assert.True(result.ExitCode == 0, result.Output);
+        var received = Assert.Single(hub.Telemetry.For("node-amqpws-device"));
+        Assert.Equal("/devices/node-amqpws-device/messages/events", received.Topic);
+        Assert.Equal("abc", received.MessageId);
+        Assert.Equal(TelemetryContract.ContentType, received.SystemProperties[SystemProperties.ContentType]);
+        Assert.Equal([new("temperatureAlert", "true")], received.ApplicationProperties);
+        Assert.Equal(("node-amqpws-device", 7L), (received.Reading!.DeviceId, received.Reading.MessageId));
+        await hub.Logs.WaitForAsync(Patience, $"accepted with sub-protocol {WebSocketEndpoint.AmqpSubProtocol}");
+        await hub.Logs.WaitForAsync(Patience, "Device 'node-amqpws-device' authenticated: CA signed");
+    }
+
     [Theory]
-    [InlineData(WebSocketEndpoint.AmqpSubProtocol, WebSocketEndpoint.Path, HttpStatusCode.NotImplemented)]
     [InlineData("graphql-ws", WebSocketEndpoint.Path, HttpStatusCode.BadRequest)]
     [InlineData(WebSocketEndpoint.MqttSubProtocol, "/mqtt", HttpStatusCode.NotFound)]
     public async Task Upgrade_NotServed_IsRefusedWithAStatus(string subProtocol, string path, HttpStatusCode expected)

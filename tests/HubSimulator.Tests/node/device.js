@@ -1,5 +1,6 @@
 // The official Azure IoT Node.js device SDK as a twin, direct-method and cloud-to-device peer of the simulator (X.509).
-// Usage: node device.js <host:port> <deviceId> <cert.pem (may hold the chain)> <key.pem> <server-ca.pem> <model id>
+// Usage: node device.js <host:port> <deviceId> <cert.pem (may hold the chain)> <key.pem> <server-ca.pem> <model id> [Mqtt|Amqp]
+// The transport names are the module's Device__Transport values (the SDK sends the model id over MQTT only).
 // Prints one JSON line per event ({"event":"twin"|"reported"|"ready"|"desired"|"c2d"|"method", ...}); the test drives
 // the service side through the simulator's admin API and reads them. Exits 0 once it has seen a desired patch, a
 // cloud-to-device message (completed) and a `getStatus` call (answered).
@@ -7,10 +8,12 @@
 const fs = require('fs');
 const { Client } = require('azure-iot-device');
 const { Mqtt } = require('azure-iot-device-mqtt');
+const { Amqp } = require('azure-iot-device-amqp');
 
-const [host, deviceId, certPath, keyPath, caPath, modelId] = process.argv.slice(2);
-if (!modelId) {
-  console.error('usage: node device.js <host:port> <deviceId> <cert.pem> <key.pem> <server-ca.pem> <model id>');
+const [host, deviceId, certPath, keyPath, caPath, modelId, transportName = 'Mqtt'] = process.argv.slice(2);
+const transports = { Mqtt, Amqp };
+if (!modelId || !transports[transportName]) {
+  console.error('usage: node device.js <host:port> <deviceId> <cert.pem> <key.pem> <server-ca.pem> <model id> [Mqtt|Amqp]');
   process.exit(2);
 }
 
@@ -26,7 +29,7 @@ function done(what) {
 }
 
 async function main() {
-  client = Client.fromConnectionString(`HostName=${host};DeviceId=${deviceId};x509=true`, Mqtt);
+  client = Client.fromConnectionString(`HostName=${host};DeviceId=${deviceId};x509=true`, transports[transportName]);
   client.setOptions({
     cert: fs.readFileSync(certPath, 'utf8'),
     key: fs.readFileSync(keyPath, 'utf8'),

@@ -1,12 +1,13 @@
 // The official Azure IoT Node.js device SDK sending the seed tutorial's message with an X.509 identity.
-// Usage: node send.js <host:port> <deviceId> <cert.pem (may hold the chain)> <key.pem> <server-ca.pem> [Mqtt|Amqp|MqttWebSocket]
-// The transport names are the module's Device__Transport values. MqttWebSocket is the SDK's MqttWs transport: it
-// always dials port 443; for a test port, the <host:port> goes in the URL in place of <host>:443, nothing else changes.
+// Usage: node send.js <host:port> <deviceId> <cert.pem (may hold the chain)> <key.pem> <server-ca.pem> [Mqtt|Amqp|MqttWebSocket|AmqpWebSocket]
+// The transport names are the module's Device__Transport values. MqttWebSocket and AmqpWebSocket are the SDK's MqttWs
+// and AmqpWs transports: they always dial port 443; for a test port, the <host:port> goes in the URL in place of
+// <host>:443, nothing else changes.
 'use strict';
 const fs = require('fs');
 const { Client, Message } = require('azure-iot-device');
 const { Mqtt, MqttWs } = require('azure-iot-device-mqtt');
-const { Amqp } = require('azure-iot-device-amqp');
+const { Amqp, AmqpWs } = require('azure-iot-device-amqp');
 
 const [host, deviceId, certPath, keyPath, caPath, transportName = 'Mqtt'] = process.argv.slice(2);
 
@@ -20,9 +21,15 @@ class MqttWsOnTestPort extends MqttWs {
   }
 }
 
-const transports = { Mqtt, Amqp, MqttWebSocket: MqttWsOnTestPort };
+class AmqpWsOnTestPort extends AmqpWs {
+  _getConnectionUri(credentials) {
+    return super._getConnectionUri(credentials).replace(`${host}:443/`, `${host}/`);
+  }
+}
+
+const transports = { Mqtt, Amqp, MqttWebSocket: MqttWsOnTestPort, AmqpWebSocket: AmqpWsOnTestPort };
 if (!caPath || !transports[transportName]) {
-  console.error('usage: node send.js <host:port> <deviceId> <cert.pem> <key.pem> <server-ca.pem> [Mqtt|Amqp|MqttWebSocket]');
+  console.error('usage: node send.js <host:port> <deviceId> <cert.pem> <key.pem> <server-ca.pem> [Mqtt|Amqp|MqttWebSocket|AmqpWebSocket]');
   process.exit(2);
 }
 

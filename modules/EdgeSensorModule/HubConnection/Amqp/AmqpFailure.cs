@@ -1,3 +1,4 @@
+using System.Net.WebSockets;
 using IotHub.Amqp;
 using Microsoft.Azure.Amqp;
 using Microsoft.Azure.Amqp.Encoding;
@@ -25,7 +26,9 @@ internal static class AmqpFailure
             return FromCondition(condition, amqp.Error.Description, endpoint, deviceId, $"while {doing}", ex);
         }
 
-        return Find<IOException>(ex) is not null || Find<ObjectDisposedException>(ex) is not null || Find<OperationCanceledException>(ex) is not null
+        // A WebSocket the server closed or aborted (AmqpWebSocket) is a lost connection like a broken TLS stream.
+        return Find<IOException>(ex) is not null || Find<WebSocketException>(ex) is not null
+            || Find<ObjectDisposedException>(ex) is not null || Find<OperationCanceledException>(ex) is not null
             ? new HubException(HubErrorCode.ConnectionLost, $"The connection to {endpoint} was lost while {doing}: {ex.Message}", ex)
             : null;
     }

@@ -1,5 +1,5 @@
-using System.Net;
 using EdgeSensorModule.Configuration;
+using EdgeSensorModule.HubConnection.Proxy;
 using EdgeSensorModule.Identity;
 using IotHub.Amqp;
 using IotHub.Certificates;
@@ -13,10 +13,11 @@ using System.Security.Cryptography.X509Certificates;
 namespace EdgeSensorModule.HubConnection.Amqp;
 
 /// <summary>
-/// IoT Hub's AMQP 1.0 device protocol on Microsoft.Azure.Amqp, as the official SDKs speak it with X.509: TLS on 5671
-/// with the device certificate and its chain (<see cref="TlsConnector"/>), then the plain AMQP header (no SASL, no
-/// CBS), one session, and the telemetry sender link on <c>/devices/{id}/messages/events</c>. A message is sent
-/// unsettled and completes only on the hub's Accepted outcome.
+/// IoT Hub's AMQP 1.0 device protocol on Microsoft.Azure.Amqp, as the official SDKs speak it with X.509: over TLS on
+/// 5671, or over a WebSocket on 443 (sub-protocol <c>AMQPWSB10</c>, through <c>Device__ProxyUri</c> when set), with the
+/// device certificate and its chain in the TLS handshake (the stream is <see cref="HubEndpoint"/>'s, as for MQTT), then
+/// the plain AMQP header (no SASL, no CBS), one session, and the telemetry sender link on
+/// <c>/devices/{id}/messages/events</c>. A message is sent unsettled and completes only on the hub's Accepted outcome.
 /// </summary>
 public sealed partial class AmqpHubClient : IHubClient
 {
@@ -24,22 +25,23 @@ public sealed partial class AmqpHubClient : IHubClient
 
     readonly DeviceOptions device;
     readonly ILogger<AmqpHubClient> logger;
-    readonly TlsConnector tls;
+    readonly HubEndpoint hub;
     readonly string host;
     readonly int port;
     readonly string endpoint;
     Connection? current;
 
     /// <summary>Creates the client; it does not connect yet.</summary>
-    public AmqpHubClient(DeviceOptions device, IClientIdentitySource identities, X509Certificate2Collection? trustBundle, ILogger<AmqpHubClient> logger)
+    public AmqpHubClient(
+        DeviceOptions device, IClientIdentitySource identities, X509Certificate2Collection? trustBundle, ILogger<AmqpHubClient> logger, HttpProxy? proxy = null)
     {
         ArgumentNullException.ThrowIfNull(device);
         this.device = device;
         this.logger = logger;
-        host = device.ConnectHostName;
-        port = device.Port ?? AmqpEndpoints.AmqpTlsPort;
-        endpoint = $"{host}:{port}";
-        tls = new TlsConnector(host, identities, trustBundle, "Device__TrustBundlePath");
+        hub = HubEndpoint.For(device, identities, trustBundle, proxy);
+        host = hub.Host;
+        port = hub.Port;
+        endpoint = hub.Description;
     }
 
     /// <inheritdoc />
@@ -59,7 +61,7 @@ public sealed partial class AmqpHubClient : IHubClient
         AmqpConnection? amqp = null;
         try
         {
-            var stream = await tls.ConnectAsync(new DnsEndPoint(host, port), timeout.Token);
+            var stream = await hub.ConnectAsync(timeout.Token);
             var transport = new StreamTransport(stream, "device", endpoint);
             var settings = new AmqpSettings();
             var provider = new AmqpTransportProvider();
@@ -95,7 +97,7 @@ public sealed partial class AmqpHubClient : IHubClient
         catch (HubException)
         {
             amqp?.Abort();
-            throw; // from TlsConnector: already classified
+            throw; // from HubEndpoint's TLS, WebSocket or proxy step: already classified
         }
         catch (Exception ex) when (AmqpFailure.Classify(ex, endpoint, device.Id, "connecting") is { } failure)
         {

@@ -5,13 +5,13 @@ using MQTTnet.Channel;
 namespace EdgeSensorModule.HubConnection.WebSockets;
 
 /// <summary>
-/// Opens <c>wss://{host}:{port}/$iothub/websocket</c> with one sub-protocol: the TCP connection (direct or through the
-/// proxy tunnel) and mutual TLS of <see cref="TlsConnector"/>, so the client certificate and its chain go in the TLS
-/// handshake exactly as for MQTT over TLS, then the WebSocket upgrade (<see cref="WebSocketHandshake"/>).
-/// For MQTT it is MQTTnet's stream provider: the WebSocket's binary messages as one byte stream, with the same
-/// coalesced writes and inbound limit as over TLS.
+/// Opens <c>wss://{host}:{port}/$iothub/websocket</c> with the protocol's sub-protocol (<c>mqtt</c> or <c>AMQPWSB10</c>):
+/// the TCP connection (direct or through the proxy tunnel) and mutual TLS of <see cref="TlsConnector"/>, so the client
+/// certificate and its chain go in the TLS handshake exactly as over TLS alone, then the WebSocket upgrade
+/// (<see cref="WebSocketHandshake"/>). The stream it hands MQTTnet or the AMQP client is the WebSocket's binary
+/// messages as one byte stream, with the same coalesced writes and inbound checks as over TLS.
 /// </summary>
-internal sealed class WebSocketConnector(TlsConnector tls, string subProtocol) : IMqttClientStreamProvider
+internal sealed class WebSocketConnector(TlsConnector tls, HubProtocol protocol) : IMqttClientStreamProvider
 {
     /// <summary>The open WebSocket; failures are <see cref="HubException"/>s.</summary>
     public async Task<WebSocket> OpenAsync(EndPoint serverEndPoint, CancellationToken cancellationToken)
@@ -23,7 +23,7 @@ internal sealed class WebSocketConnector(TlsConnector tls, string subProtocol) :
         var stream = await tls.HandshakeAsync(serverEndPoint, cancellationToken);
         try
         {
-            return await WebSocketHandshake.UpgradeAsync(stream, host, port, subProtocol, endpoint, stream.LocalCertificate is not null, cancellationToken);
+            return await WebSocketHandshake.UpgradeAsync(stream, host, port, protocol.SubProtocol(), endpoint, stream.LocalCertificate is not null, cancellationToken);
         }
         catch
         {
@@ -38,6 +38,6 @@ internal sealed class WebSocketConnector(TlsConnector tls, string subProtocol) :
         var socket = await OpenAsync(brokerEndPoint, cancellationToken);
         var messages = WebSocketStream.Create(socket, WebSocketMessageType.Binary, ownsWebSocket: true);
         // The upgrade's answer came after the server accepted the certificate: a close now is not its verdict on it.
-        return new InboundGuardStream(new CoalescingWriteStream(messages), TlsConnector.Describe(brokerEndPoint), clientCertificateSent: false);
+        return new InboundGuardStream(new CoalescingWriteStream(messages), TlsConnector.Describe(brokerEndPoint), clientCertificateSent: false, protocol);
     }
 }

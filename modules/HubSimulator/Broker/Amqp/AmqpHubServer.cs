@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using HubSimulator.Dashboard;
 using HubSimulator.Hosting;
-using HubSimulator.Messages;
+using HubSimulator.Cloud;
 using IotHub.Amqp;
 using IotHub.Protocol;
 using Microsoft.Azure.Amqp;
@@ -14,30 +14,35 @@ using Microsoft.Extensions.Options;
 namespace HubSimulator.Broker.Amqp;
 
 /// <summary>
-/// IoT Hub's AMQP 1.0 device endpoint on Microsoft.Azure.Amqp (<c>Simulator__AmqpPort</c>, 5671; 0 = off), with the MQTT
+/// IoT Hub's AMQP 1.0 device endpoint on Microsoft.Azure.Amqp (<c>Simulator__AmqpPort</c>, 5671; 0 = off), also over
+/// WebSocket (<see cref="AmqpWebSocketListener"/>, on <c>Simulator__WebSocketPort</c>), with the MQTT
 /// endpoint's rules: TLS with a required client certificate, judged by <see cref="DeviceAuthenticator"/> when the device
-/// attaches its telemetry link (X.509 devices use no SASL and no CBS); one connection per device (a newer one closes the
-/// older with <c>amqp:connection:forced</c>); messages over 256 KiB rejected. Telemetry goes into the same
-/// <see cref="MessageStore"/>, with system properties under their MQTT names, and is accepted only once stored.
+/// attaches its first link (X.509 devices use no SASL and no CBS); one device per connection, each link on that
+/// device's own paths; one connection per device (a newer one closes the older with <c>amqp:connection:forced</c>,
+/// over AMQP or MQTT). The links themselves (telemetry, twin, methods, cloud-to-device) are served by
+/// <see cref="AmqpDeviceLinks"/>.
 /// </summary>
 public sealed partial class AmqpHubServer(
     IOptions<SimulatorOptions> options,
     AmqpTlsListener tlsListener,
+    AmqpWebSocketListener webSocketListener,
     DeviceAuthenticator authenticator,
     ClientChains chains,
-    MessageStore telemetry,
+    AmqpDeviceLinks deviceLinks,
+    DeviceLink link,
     DeviceConnections connections,
-    TimeProvider clock,
     IHostApplicationLifetime lifetime,
     ILogger<AmqpHubServer> logger) : IHostedService, IRuntimeProvider, IDisposable
 {
     /// <summary>Largest AMQP message accepted on a link: the body limit plus room for properties and framing.</summary>
     const ulong MaxLinkMessageBytes = MqttConnectionIdentity.MaxMessageBytes + 16 * 1024;
 
-    /// <summary>How many messages a device may have in flight on its telemetry link.</summary>
+    /// <summary>How many messages a device may have in flight on a link it sends on.</summary>
     const uint LinkCredit = 1000;
 
-    readonly ConcurrentDictionary<string, AmqpConnection> devices = new(StringComparer.Ordinal);
+    readonly Lock bindGate = new();
+    readonly Dictionary<AmqpConnection, AmqpDeviceSession> bound = [];
+    readonly ConcurrentDictionary<string, AmqpDeviceSession> devices = new(StringComparer.Ordinal);
     AmqpSettings? settings;
     AmqpTransportListener? listener;
 
@@ -55,7 +60,7 @@ public sealed partial class AmqpHubServer(
         var provider = new AmqpTransportProvider();
         provider.Versions.Add(new AmqpVersion(1, 0, 0));
         settings.TransportProviders.Add(provider);
-        listener = new AmqpTransportListener([tlsListener], settings);
+        listener = new AmqpTransportListener([tlsListener, webSocketListener], settings);
         listener.Listen(OnTransportAccepted);
         // Once every endpoint is bound: a start refused for a busy port says that in one line, nothing else.
         lifetime.ApplicationStarted.Register(() => LogListening(logger, options.Value.BindAddress, port));
@@ -66,9 +71,9 @@ public sealed partial class AmqpHubServer(
     public Task StopAsync(CancellationToken cancellationToken)
     {
         listener?.Abort();
-        foreach (var connection in devices.Values)
+        foreach (var session in devices.Values)
         {
-            connection.Abort();
+            session.Connection.Abort();
         }
 
         return Task.CompletedTask;
@@ -120,14 +125,17 @@ public sealed partial class AmqpHubServer(
         ArgumentNullException.ThrowIfNull(settings);
         if (settings.Role != true)
         {
-            // The device would receive: cloud-to-device, twin and methods are not served over AMQP (yet).
-            throw new AmqpException(AmqpErrorCode.NotFound, $"'{(settings.Source as Source)?.Address}' is not served by this hub over AMQP; use MQTT for twin, methods and cloud-to-device.");
+            return new SendingAmqpLink(session, settings); // the device receives: twin, methods, cloud-to-device
         }
 
         settings.TotalLinkCredit = LinkCredit;
         settings.AutoSendFlow = true;
         settings.MaxMessageSize = MaxLinkMessageBytes;
-        settings.SettleType = SettleMode.SettleOnDispose;
+        if (AmqpEndpoints.TryParseTelemetryAddress((settings.Target as Target)?.Address?.ToString(), out _))
+        {
+            settings.SettleType = SettleMode.SettleOnDispose;
+        }
+
         return new ReceivingAmqpLink(session, settings);
     }
 
@@ -138,7 +146,7 @@ public sealed partial class AmqpHubServer(
         var done = new TaskCompletionSource(state);
         try
         {
-            Attach((ReceivingAmqpLink)link);
+            Attach(link);
             done.SetResult();
         }
         catch (AmqpException ex)
@@ -153,78 +161,102 @@ public sealed partial class AmqpHubServer(
     /// <inheritdoc />
     public void EndOpenLink(IAsyncResult result) => ((Task)result).GetAwaiter().GetResult();
 
-    void Attach(ReceivingAmqpLink link)
+    void Attach(AmqpLink amqpLink)
     {
-        var connection = link.Session.Connection;
-        var address = (link.Settings.Target as Target)?.Address?.ToString();
-        if (!AmqpEndpoints.TryParseTelemetryAddress(address, out var deviceId))
+        var hubReceives = amqpLink.IsReceiver;
+        var address = (hubReceives ? (amqpLink.Settings.Target as Target)?.Address : (amqpLink.Settings.Source as Source)?.Address)?.ToString();
+        if (AmqpDeviceLinks.KindOf(address, hubReceives, out var deviceId) is not { } kind)
         {
-            LogLinkRefused(logger, address ?? "(none)", "not a device telemetry address (/devices/{id}/messages/events)");
-            throw new AmqpException(AmqpErrors.NotFound, $"'{address}' is not a device telemetry address (/devices/{{deviceId}}/messages/events).");
+            var expected = hubReceives
+                ? "/devices/{id}/messages/events, /devices/{id}/twin or /devices/{id}/methods/devicebound"
+                : "/devices/{id}/twin, /devices/{id}/methods/devicebound or /devices/{id}/messages/devicebound";
+            LogLinkRefused(logger, address ?? "(none)", $"not a device {(hubReceives ? "sender" : "receiver")} link address ({expected})");
+            throw new AmqpException(AmqpErrors.NotFound, $"'{address}' is not a device {(hubReceives ? "sender" : "receiver")} link address ({expected}).");
         }
 
-        if (connection.Principal is not DevicePrincipal device)
-        {
-            throw new AmqpException(AmqpErrors.UnauthorizedAccess, "No client certificate.");
-        }
-
-        var decision = authenticator.AuthenticateDevice(deviceId, device.Certificate, device.SentChain);
-        if (!decision.Accepted)
-        {
-            LogRefused(logger, deviceId, Remote(connection), decision.Reason);
-            throw new AmqpException(AmqpErrors.UnauthorizedAccess, $"Device '{deviceId}' is not authorized.");
-        }
-
-        chains.Accepted(device.Certificate, device.SentChain);
-        LogAuthenticated(logger, deviceId, decision.Reason);
-        TakeOver(deviceId, connection);
-        link.RegisterMessageListener(message => OnMessage(deviceId, address!, link, message));
+        deviceLinks.Attach(Bind(deviceId, amqpLink.Session.Connection), kind, amqpLink, address!);
     }
 
-    void TakeOver(string deviceId, AmqpConnection connection)
+    /// <summary>
+    /// The device session of the connection: on the first link, the device is judged by its certificate and takes the
+    /// connection; later links must name the same device (X.509 connections are never shared between devices).
+    /// </summary>
+    AmqpDeviceSession Bind(string deviceId, AmqpConnection connection)
     {
-        var older = devices.TryGetValue(deviceId, out var existing) && !ReferenceEquals(existing, connection) ? existing : null;
-        devices[deviceId] = connection;
+        AmqpDeviceSession session;
+        lock (bindGate)
+        {
+            if (bound.TryGetValue(connection, out var existing))
+            {
+                if (existing.DeviceId == deviceId)
+                {
+                    return existing;
+                }
+
+                LogRefused(logger, deviceId, Remote(connection), $"the connection belongs to device '{existing.DeviceId}' (a device may attach only its own links)");
+                throw new AmqpException(AmqpErrors.UnauthorizedAccess, $"This connection belongs to device '{existing.DeviceId}', not '{deviceId}'.");
+            }
+
+            if (connection.Principal is not DevicePrincipal device)
+            {
+                throw new AmqpException(AmqpErrors.UnauthorizedAccess, "No client certificate.");
+            }
+
+            var decision = authenticator.AuthenticateDevice(deviceId, device.Certificate, device.SentChain);
+            if (!decision.Accepted)
+            {
+                LogRefused(logger, deviceId, Remote(connection), decision.Reason);
+                throw new AmqpException(AmqpErrors.UnauthorizedAccess, $"Device '{deviceId}' is not authorized.");
+            }
+
+            chains.Accepted(device.Certificate, device.SentChain);
+            LogAuthenticated(logger, deviceId, decision.Reason);
+            session = new AmqpDeviceSession(deviceId, connection);
+            bound[connection] = session;
+        }
+
+        TakeOver(session);
+        return session;
+    }
+
+    void TakeOver(AmqpDeviceSession session)
+    {
+        var deviceId = session.DeviceId;
+        var older = devices.TryGetValue(deviceId, out var existing) && !ReferenceEquals(existing, session) ? existing : null;
+        devices[deviceId] = session;
         if (older is not null)
         {
             LogTakenOver(logger, deviceId);
-            older.SafeClose(new AmqpException(AmqpErrors.ConnectionForced, $"A newer connection of device '{deviceId}' took over (one connection per device)."));
+            older.Close("a newer connection took over (one connection per device)");
         }
 
-        LogConnected(logger, deviceId, Remote(connection));
+        if (link.Opened(deviceId, session) is { } otherTransport)
+        {
+            LogTakenOverFrom(logger, deviceId, otherTransport.Transport);
+        }
+
+        LogConnected(logger, deviceId, Remote(session.Connection));
         connections.Opened(deviceId, null, null);
     }
 
     void OnConnectionClosed(AmqpConnection connection)
     {
-        foreach (var (deviceId, open) in devices)
+        AmqpDeviceSession? session;
+        lock (bindGate)
         {
-            if (ReferenceEquals(open, connection) && devices.TryRemove(new KeyValuePair<string, AmqpConnection>(deviceId, connection)))
+            if (!bound.Remove(connection, out session))
             {
-                LogDisconnected(logger, deviceId, connection.TerminalException?.Message ?? "closed");
-                connections.Closed(deviceId);
-            }
-        }
-    }
-
-    void OnMessage(string deviceId, string address, ReceivingAmqpLink link, AmqpMessage message)
-    {
-        using (message)
-        {
-            var (system, application, body) = AmqpTelemetry.FromAmqp(message);
-            if (body.Length > MqttConnectionIdentity.MaxMessageBytes)
-            {
-                var reason = $"message of {body.Length} bytes exceeds IoT Hub's limit of {MqttConnectionIdentity.MaxMessageBytes} bytes";
-                LogRejected(logger, deviceId, reason);
-                link.DisposeMessage(message, new Rejected { Error = new Error { Condition = AmqpErrors.MessageSizeExceeded, Description = reason } }, settled: true, batchable: false);
                 return;
             }
-
-            var received = ReceivedMessage.Create(deviceId, address, system, application, body, clock.GetUtcNow());
-            telemetry.Add(received);
-            LogTelemetry(logger, received.ToDisplayLine());
-            link.DisposeMessage(message, AmqpConstants.AcceptedOutcome, settled: true, batchable: false); // only once stored
         }
+
+        devices.TryRemove(new KeyValuePair<string, AmqpDeviceSession>(session.DeviceId, session));
+        if (link.Closed(session.DeviceId, session))
+        {
+            connections.Closed(session.DeviceId);
+        }
+
+        LogDisconnected(logger, session.DeviceId, connection.TerminalException?.Message ?? "closed");
     }
 
     static string Remote(AmqpConnection connection) => (connection.Principal as DevicePrincipal)?.RemoteEndPoint ?? "?";
@@ -250,12 +282,9 @@ public sealed partial class AmqpHubServer(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped the older connection of device '{DeviceId}': a new connection took over (one connection per device)")]
     private static partial void LogTakenOver(ILogger logger, string deviceId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected a message of device '{DeviceId}': {Reason}")]
-    private static partial void LogRejected(ILogger logger, string deviceId, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped the older {Transport} connection of device '{DeviceId}': its new AMQP connection took over (one connection per device)")]
+    private static partial void LogTakenOverFrom(ILogger logger, string deviceId, string transport);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "An AMQP connection from {Endpoint} did not open: {Reason}")]
     private static partial void LogOpenFailed(ILogger logger, string endpoint, string reason);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Line}")]
-    private static partial void LogTelemetry(ILogger logger, string line);
 }

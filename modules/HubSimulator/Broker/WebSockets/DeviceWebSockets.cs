@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Security;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
+using HubSimulator.Broker.Amqp;
 using HubSimulator.Hosting;
 using IotHub.Protocol;
 using Microsoft.AspNetCore.Builder;
@@ -24,6 +25,7 @@ public sealed partial class DeviceWebSockets(
     DeviceTls deviceTls,
     ClientChains chains,
     MqttWebSocketAdapter mqtt,
+    AmqpWebSocketListener amqp,
     ILogger<DeviceWebSockets> logger)
 {
     /// <summary>The TLS settings of every connection to the WebSocket port.</summary>
@@ -60,8 +62,9 @@ public sealed partial class DeviceWebSockets(
     }
 
     /// <summary>
-    /// The upgrade, by sub-protocol: <c>mqtt</c> (any case, as the C SDK sends "MQTT") goes to the MQTT server; AMQP is
-    /// refused with 501 until the AMQP endpoint serves WebSockets; anything else is 400.
+    /// The upgrade, by sub-protocol (any case, as the C SDK sends "MQTT"): <c>mqtt</c> goes to the MQTT server,
+    /// <c>AMQPWSB10</c> to the AMQP endpoint (501 when it is off), each with the certificate of the TLS handshake;
+    /// anything else is 400.
     /// </summary>
     public async Task DispatchAsync(HttpContext context)
     {
@@ -87,16 +90,41 @@ public sealed partial class DeviceWebSockets(
             LogAccepted(logger, remote, mqttProtocol);
             await mqtt.ServeAsync(socket, Local(context), new IPEndPoint(context.Connection.RemoteIpAddress ?? IPAddress.None, context.Connection.RemotePort), certificate);
         }
-        else if (requested.Any(WebSocketEndpoint.IsAmqp))
+        else if (requested.FirstOrDefault(WebSocketEndpoint.IsAmqp) is { } amqpProtocol)
         {
-            // AMQP over WebSocket: the AMQP endpoint takes the accepted WebSocket here once it serves it.
-            await RefuseAsync(context, StatusCodes.Status501NotImplemented, remote, $"sub-protocol {WebSocketEndpoint.AmqpSubProtocol} (AMQP over WebSocket) is not served yet");
+            await ServeAmqpAsync(context, amqpProtocol, remote);
         }
         else
         {
             await RefuseAsync(context, StatusCodes.Status400BadRequest, remote,
                 $"sub-protocols [{string.Join(", ", requested)}] include none of {WebSocketEndpoint.MqttSubProtocol}, {WebSocketEndpoint.AmqpSubProtocol}");
         }
+    }
+
+    /// <summary>
+    /// AMQP over WebSocket: the device is judged as over AMQP/TLS, at link attach, on the certificate and chain of this
+    /// connection's TLS handshake (taken now, as the AMQP/TLS endpoint takes them at accept).
+    /// </summary>
+    async Task ServeAmqpAsync(HttpContext context, string subProtocol, string remote)
+    {
+        if (!amqp.IsListening)
+        {
+            await RefuseAsync(context, StatusCodes.Status501NotImplemented, remote,
+                $"sub-protocol {WebSocketEndpoint.AmqpSubProtocol} (AMQP over WebSocket) is not served: the AMQP endpoint is off (Simulator__AmqpPort=0)");
+            return;
+        }
+
+        if (context.Connection.ClientCertificate is not { } presented)
+        {
+            await RefuseAsync(context, StatusCodes.Status403Forbidden, remote, "no client certificate in the TLS handshake");
+            return;
+        }
+
+        var certificate = X509CertificateLoader.LoadCertificate(presented.RawData);
+        var device = new DevicePrincipal(certificate, chains.SentWith(certificate), remote);
+        using var socket = await context.WebSockets.AcceptWebSocketAsync(subProtocol);
+        LogAccepted(logger, remote, subProtocol);
+        await amqp.ServeAsync(socket, device, Local(context).ToString(), context.RequestAborted);
     }
 
     static IPEndPoint Local(HttpContext context) => new(context.Connection.LocalIpAddress ?? IPAddress.None, context.Connection.LocalPort);

@@ -10,34 +10,47 @@ using Xunit.Abstractions;
 namespace HubSimulator.Tests;
 
 /// <summary>
-/// The module over AMQP against the simulator as a process that is SIGKILLed and restarted, while the module itself is
-/// SIGKILLed once: every messageId arrives, and copies of one reading are byte-identical. The simulator writes each
-/// message to its JSON lines file before it answers Accepted, so the file holds exactly what was accepted, across
-/// every incarnation (mosquitto, the MQTT tests' hub, does not speak AMQP).
+/// The module over AMQP, MQTT over WebSocket and AMQP over WebSocket against the simulator as a process that is
+/// SIGKILLed and restarted, while the module itself is SIGKILLed once: every messageId arrives, and copies of one
+/// reading are byte-identical. The simulator writes each message to its JSON lines file before it acknowledges it
+/// (Accepted, PUBACK), so the file holds exactly what was acknowledged, across every incarnation (mosquitto, the MQTT
+/// tests' hub, speaks neither AMQP nor IoT Hub's WebSocket path; MQTT over TLS has its own outage tests against it).
 /// </summary>
 [Trait(Tier.Name, Tier.Integration)]
-public sealed partial class AmqpOutageTests(ITestOutputHelper output) : IDisposable
+public sealed partial class OutageTests(ITestOutputHelper output) : IDisposable
 {
     static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
 
+    /// <summary>Readings per module run: enough to be sending through each hub crash, few enough to keep CI short.</summary>
+    const int PerRun = 400;
+
     readonly TestPki pki = new();
 
-    [Fact]
-    public async Task Module_AmqpHubKilledTwiceAndModuleSigkilled_DeliversEveryMessageIdWithIdenticalDuplicates()
+    /// <summary>The transports whose outages only the simulator can stage (<c>Device__Transport</c>), with the simulator setting of their port.</summary>
+    public static TheoryData<string, string> Transports => new()
     {
-        const string device = "amqp-outage-device";
-        const int perRun = 600;
+        { "Amqp", "Simulator__AmqpPort" },
+        { "MqttWebSocket", "Simulator__WebSocketPort" },
+        { "AmqpWebSocket", "Simulator__WebSocketPort" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Transports))]
+    public async Task Module_HubKilledTwiceAndModuleSigkilled_DeliversEveryMessageIdWithIdenticalDuplicates(string transport, string portSetting)
+    {
+        var device = $"outage-device-{transport}".ToLowerInvariant();
         var data = Path.Combine(pki.Folder, "hub");
         var settings = SimulatorProcess.Settings(data);
+        settings["Simulator__WebSocketPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture);
         settings["Simulator__ServerCertificatePath"] = pki.ServerCertificatePem;
         settings["Simulator__ServerKeyPath"] = pki.ServerKeyPem;
         var registry = new DeviceRegistry(Path.Combine(data, "state.json")); // saved to the file the simulator loads
         ProofOfPossession.RegisterAndVerify(registry, "test-root", pki.RootCa, _ => { });
         registry.AddDevice(device, DeviceAuthentication.CaSigned);
         var messages = Path.Combine(data, "messages.jsonl");
-        var amqpPort = int.Parse(settings["Simulator__AmqpPort"]!, CultureInfo.InvariantCulture);
-        var environment = ModuleEnvironment.ForPfx(pki, pki.IssueDevice(device), device, amqpPort, perRun);
-        environment["Device__Transport"] = "Amqp";
+        var port = int.Parse(settings[portSetting]!, CultureInfo.InvariantCulture);
+        var environment = ModuleEnvironment.ForPfx(pki, pki.IssueDevice(device), device, port, PerRun);
+        environment["Device__Transport"] = transport;
         environment["Telemetry__Interval"] = "00:00:00.005";
 
         var hub = await SimulatorProcess.StartAsync(settings);
@@ -47,16 +60,16 @@ public sealed partial class AmqpOutageTests(ITestOutputHelper output) : IDisposa
             var first = ModuleProcess.Start(ModuleEnvironment.Assembly, environment);
             await using (first)
             {
-                await WaitForMessagesAsync(messages, 100);
+                await WaitForMessagesAsync(messages, PerRun / 6);
                 hub = await KillAndRestartAsync(hub, settings);
-                await WaitForMessagesAsync(messages, 250);
+                await WaitForMessagesAsync(messages, PerRun * 5 / 12);
                 first.Kill();
             }
 
             // Run 2: sends what run 1 left, with one more hub crash.
             await using var second = ModuleProcess.Start(ModuleEnvironment.Assembly, environment);
             var opened = await second.WaitForLineAsync(l => l.Contains("readings pending from earlier runs", StringComparison.Ordinal), Patience);
-            await WaitForMessagesAsync(messages, 450);
+            await WaitForMessagesAsync(messages, PerRun * 3 / 4);
             hub = await KillAndRestartAsync(hub, settings);
             Assert.True(await second.WaitForExitAsync(Patience) == 0, second.Output);
 
@@ -66,7 +79,7 @@ public sealed partial class AmqpOutageTests(ITestOutputHelper output) : IDisposa
                 .ToHashSet();
             var received = Read(messages).Where(m => m.DeviceId == device).ToList();
             var byId = received.GroupBy(m => m.ReadingId).ToDictionary(g => g.Key, g => g.ToList());
-            var expected = Range(0, next + perRun - 1).Where(id => !skipped.Contains(id)).ToList();
+            var expected = Range(0, next + PerRun - 1).Where(id => !skipped.Contains(id)).ToList();
             var missing = expected.Where(id => !byId.ContainsKey(id)).ToList();
             Assert.True(missing.Count == 0, $"{missing.Count} of {expected.Count} messageIds never arrived: {string.Join(",", missing.Take(50))}");
             Assert.Equal(expected.Count, byId.Count);
@@ -76,7 +89,7 @@ public sealed partial class AmqpOutageTests(ITestOutputHelper output) : IDisposa
                 Assert.True(copies.Select(c => c.Mid).Distinct().Count() == 1, $"messageId {id} arrived with different $.mid");
             }
 
-            output.WriteLine($"{byId.Count} readings, {received.Count - byId.Count} duplicates, next messageId after the SIGKILL {next}, {skipped.Count} skipped");
+            output.WriteLine($"{transport}: {byId.Count} readings, {received.Count - byId.Count} duplicates, next messageId after the SIGKILL {next}, {skipped.Count} skipped");
         }
         finally
         {
