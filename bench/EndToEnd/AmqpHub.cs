@@ -77,7 +77,7 @@ internal sealed class AmqpHub : ITelemetrySink, IAsyncDisposable
                 "--Simulator:ServerKeyPath", pki.ServerKeyPem,
                 "--Simulator:MessagesFile", "-",
                 "--Logging:LogLevel:Default", "Warning",
-                "--Logging:LogLevel:HubSimulator.Broker.Amqp.AmqpHubServer", "Information",
+                "--Logging:LogLevel:HubSimulator.Broker.Amqp", "Information", // the endpoint and its telemetry links
             },
         };
         var hub = new AmqpHub(Process.Start(start) ?? throw new InvalidOperationException("The simulator did not start."), amqpPort, adminPort);
