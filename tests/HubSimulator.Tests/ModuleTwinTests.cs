@@ -9,7 +9,7 @@ namespace HubSimulator.Tests;
 /// <summary>
 /// The module process managed through the simulator as through IoT Hub: desired properties applied live and acknowledged
 /// in the Plug and Play format, read on every connect, kept across restarts; direct methods; cloud-to-device messages.
-/// Each runs over MQTT and over AMQP (<c>Device__Transport</c>): the same behaviour on every transport.
+/// Each runs over MQTT and over AMQP (<c>Device__Transport</c>), a twin and a method round trip also over AMQP over WebSocket: the same behaviour on every transport.
 /// </summary>
 [Trait(Tier.Name, Tier.Integration)]
 public sealed class ModuleTwinTests(SimulatorFixture hub) : IClassFixture<SimulatorFixture>, IDisposable
@@ -21,8 +21,11 @@ public sealed class ModuleTwinTests(SimulatorFixture hub) : IClassFixture<Simula
     /// <summary>The module's transports the simulator serves twin, methods and C2D on.</summary>
     public static TheoryData<string> Transports => new() { "Mqtt", "Amqp" };
 
+    /// <summary>Also AMQP over WebSocket, for a twin and a method round trip (the same AMQP client over another stream).</summary>
+    public static TheoryData<string> TransportsAndAmqpWebSocket => new() { "Mqtt", "Amqp", "AmqpWebSocket" };
+
     [Theory]
-    [MemberData(nameof(Transports))]
+    [MemberData(nameof(TransportsAndAmqpWebSocket))]
     public async Task AlertThreshold_100ThenMinus100_FlipsTheFlagOnTheNextReadings(string transport)
     {
         var deviceId = $"threshold-device-{transport}";
@@ -137,7 +140,7 @@ public sealed class ModuleTwinTests(SimulatorFixture hub) : IClassFixture<Simula
     }
 
     [Theory]
-    [MemberData(nameof(Transports))]
+    [MemberData(nameof(TransportsAndAmqpWebSocket))]
     public async Task ReadNow_ReturnsAReadingThatAlsoArrivesAsTelemetry(string transport)
     {
         var deviceId = $"read-now-device-{transport}";
