@@ -168,7 +168,7 @@ public sealed class ModuleTwinTests(SimulatorFixture hub) : IClassFixture<Simula
 
     [Theory]
     [MemberData(nameof(Transports))]
-    public async Task CloudToDevice_EmptyAndLargeBodies_AreLoggedWithTheirIdAndTelemetryGoesOn(string transport)
+    public async Task CloudToDevice_EmptyAndLargeBodies_AreLoggedWithTheirIdCompletedAndTelemetryGoesOn(string transport)
     {
         var deviceId = $"c2d-module-device-{transport}";
         await using var module = await StartAsync(deviceId, transport, interval: "00:00:00.100");
@@ -186,6 +186,23 @@ public sealed class ModuleTwinTests(SimulatorFixture hub) : IClassFixture<Simula
 
         var count = hub.Telemetry.For(deviceId).Count;
         await WaitForCountAsync(deviceId, count + 3);
+        await WaitUntilAsync(() => hub.CloudToDevice.Depth(deviceId) == 0, "the hub's queue empties: both messages completed");
+    }
+
+    static async Task WaitUntilAsync(Func<bool> condition, string what)
+    {
+        using var deadline = Cancel(Patience);
+        while (!condition())
+        {
+            try
+            {
+                await Task.Delay(20, deadline.Token); // polls the hub's state; nothing to wait on
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"Not within {Patience}: {what}.");
+            }
+        }
     }
 
     Dictionary<string, string?> Environment(string deviceId, string transport, string interval)
