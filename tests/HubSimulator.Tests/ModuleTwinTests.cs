@@ -9,7 +9,7 @@ namespace HubSimulator.Tests;
 /// <summary>
 /// The module process managed through the simulator as through IoT Hub: desired properties applied live and acknowledged
 /// in the Plug and Play format, read on every connect, kept across restarts; direct methods; cloud-to-device messages.
-/// Each runs over MQTT and over AMQP (<c>Device__Transport</c>): the same behaviour on every transport.
+/// Each runs over every transport (<c>Device__Transport</c>): the same behaviour on MQTT and AMQP, over TLS or WebSocket.
 /// </summary>
 [Trait(Tier.Name, Tier.Integration)]
 public sealed class ModuleTwinTests(SimulatorFixture hub) : IClassFixture<SimulatorFixture>, IDisposable
@@ -18,8 +18,8 @@ public sealed class ModuleTwinTests(SimulatorFixture hub) : IClassFixture<Simula
 
     readonly HttpClient admin = new() { BaseAddress = hub.AdminUri };
 
-    /// <summary>The module's transports the simulator serves twin, methods and C2D on.</summary>
-    public static TheoryData<string> Transports => new() { "Mqtt", "Amqp" };
+    /// <summary>The module's transports: twin, methods and C2D work on each.</summary>
+    public static TheoryData<string> Transports => new() { "Mqtt", "Amqp", "MqttWebSocket", "AmqpWebSocket" };
 
     [Theory]
     [MemberData(nameof(Transports))]
@@ -151,6 +151,22 @@ public sealed class ModuleTwinTests(SimulatorFixture hub) : IClassFixture<Simula
         Assert.Equal((double?)answer.Payload["temperature"], sent[0].Reading!.Temperature);
         Assert.Equal((double?)answer.Payload["humidity"], sent[0].Reading!.Humidity);
         Assert.Equal((bool?)answer.Payload["temperatureAlert"], sent[0].TemperatureAlert);
+    }
+
+    [Theory]
+    [MemberData(nameof(Transports))]
+    public async Task Method_CalledMoreTimesThanALinkHasCredit_AnswersEveryCall(string transport)
+    {
+        var deviceId = $"many-calls-device-{transport}";
+        await using var module = await StartAsync(deviceId, transport, interval: "00:00:05");
+
+        var statuses = new List<int>();
+        for (var call = 0; call < 60; call++) // an AMQP receiving link gives 50 credits, renewed only as messages are settled
+        {
+            statuses.Add((await InvokeAsync(deviceId, "getStatus")).Status);
+        }
+
+        Assert.All(statuses, status => Assert.Equal(200, status));
     }
 
     [Theory]

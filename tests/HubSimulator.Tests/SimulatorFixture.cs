@@ -43,7 +43,12 @@ public sealed class SimulatorFixture : IAsyncLifetime
     public EnrollmentStore Enrollments => app.Services.GetRequiredService<EnrollmentStore>();
 
     /// <summary>The device port of a transport (<c>Device__Transport</c> value).</summary>
-    public int PortFor(string transport) => transport == "Amqp" ? AmqpPort : MqttPort;
+    public int PortFor(string transport) => transport switch
+    {
+        "Amqp" => AmqpPort,
+        "MqttWebSocket" or "AmqpWebSocket" => WebSocketPort,
+        _ => MqttPort,
+    };
 
     public Uri AdminUri => new($"http://127.0.0.1:{AdminPort}");
 
