@@ -11,7 +11,7 @@ namespace EndToEnd;
 /// </summary>
 internal static class Backlog
 {
-    public static async Task<RunResult> RunAsync(Contender module, MosquittoBroker broker, Subscriber subscriber, int count)
+    public static async Task<RunResult> RunAsync(Contender module, ITelemetrySink sink, int count)
     {
         // Room for the backlog and the one new reading, so the outbox limits drop nothing.
         module = module with { Environment = new Dictionary<string, string?>(module.Environment) { ["Outbox__MaxMessages"] = (count + 1).ToString(CultureInfo.InvariantCulture) } };
@@ -39,6 +39,6 @@ internal static class Backlog
         }
 
         var online = new Dictionary<string, string?>(module.Environment) { ["Telemetry__MessageCount"] = "1" };
-        return await Runner.RunAsync(module with { Name = $"{module.Name}, {count} backlog", Environment = online }, broker, subscriber, count + 1, TimeSpan.FromMinutes(2));
+        return await Runner.RunAsync(module with { Name = $"{module.Name}, {count} backlog", Environment = online }, sink, count + 1, TimeSpan.FromMinutes(2));
     }
 }

@@ -42,16 +42,18 @@ internal sealed record Contender(
 
 /// <summary>What one run measured.</summary>
 /// <param name="Name">The contender.</param>
+/// <param name="Transport">MQTT or AMQP: ratios compare contenders of the same transport (same server).</param>
 /// <param name="Messages">Messages the subscriber received (must equal the count sent).</param>
 /// <param name="WallSeconds">Process start to exit.</param>
 /// <param name="CpuSeconds">User + system CPU of the process tree (GNU time).</param>
 /// <param name="PeakRssMegabytes">Maximum resident set size.</param>
 /// <param name="FirstMessageSeconds">Process start to the first message at the subscriber.</param>
 /// <param name="DeliverySeconds">First message at the subscriber to the last one there, or to the sender's exit (all acknowledged by the broker) when that is earlier.</param>
-/// <param name="BrokerCpuSeconds">CPU the broker used during the run (it shares the machine's cores with the contender).</param>
-/// <param name="SubscriberCpuSeconds">CPU the counting subscriber used during the run.</param>
+/// <param name="BrokerCpuSeconds">CPU the server (mosquitto, or the simulator for AMQP) used during the run (it shares the machine's cores with the contender).</param>
+/// <param name="SubscriberCpuSeconds">CPU the counting subscriber used during the run (none for AMQP: the simulator counts).</param>
 internal sealed record RunResult(
     string Name,
+    string Transport,
     int Messages,
     double WallSeconds,
     double CpuSeconds,

@@ -5,6 +5,7 @@ using IotHub.Protocol.Telemetry;
 using TestInfrastructure;
 
 // Usage: dotnet bench/EndToEnd/bin/Release/net10.0/EndToEnd.dll <repo root> <results folder> [count] [aot binary] [trimmed ReadyToRun binary]
+//        (MQTT contenders against mosquitto; the AMQP ones against the simulator's AMQP endpoint, started when one is chosen)
 //        ... <repo root> <results folder> --footprint <module binary> <interval> <count> <minutes> <output file>
 //        (one module alone, VmRSS sampled every 10 s; e.g. 00:00:01 1000000 10 for the steady state, 00:00:00 for growth)
 //        ... <repo root> <results folder> --backlog <module binary> <count>
@@ -17,7 +18,10 @@ var count = footprint || backlog ? 0 : args.Length > 2 ? int.Parse(args[2], Cult
 var aot = !footprint && args.Length > 3 ? args[3] : null;
 var container = !footprint && args.Length > 4 ? args[4] : null;
 const int WarmUp = 200;
-var timeout = TimeSpan.FromMinutes(1);
+const string AmqpModuleId = "bench-module-amqp";
+const int SimulatorWarmUp = 5000;
+// A minute, or 200 msg/s for larger counts: the slowest contenders (the Node SDK at 1 in flight) under load.
+var timeout = TimeSpan.FromSeconds(Math.Max(60, count / 200.0));
 Directory.CreateDirectory(results);
 
 using var pki = new TestPki(IotHub.Certificates.KeyType.EcdsaP256);
@@ -41,37 +45,59 @@ if (footprint)
 
 if (backlog)
 {
-    var result = await Backlog.RunAsync(Module("EdgeSensorModule", args[3], [], 0), broker, subscriber, int.Parse(args[4], CultureInfo.InvariantCulture));
+    var result = await Backlog.RunAsync(Module("EdgeSensorModule", args[3], [], 0), new MqttSink(broker, subscriber), int.Parse(args[4], CultureInfo.InvariantCulture));
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"{result.Name}: {result.Messages} delivered at {result.Throughput:0} msg/s, peak RSS {result.PeakRssMegabytes:0.0} MB, {result.CpuMicrosecondsPerMessage:0} us CPU/msg"));
     return 0;
 }
 
 var moduleDll = Path.Combine(root, "modules", "EdgeSensorModule", "bin", "Release", "net10.0", "EdgeSensorModule.dll");
-// Each contender by name, and how to make its run of n readings.
-var contenders = new List<(string Name, Func<string, int, Contender> Create)>
+// Each contender by name and transport, and how to make its run of n readings. MQTT contenders send to mosquitto;
+// AMQP ones to the simulator's AMQP endpoint (its port is known once it runs, hence the port argument).
+var contenders = new List<(string Name, string Transport, Func<string, int, int, Contender> Create)>
 {
-    ("EdgeSensorModule (JIT)", (name, n) => Module(name, "dotnet", [moduleDll], n)),
+    ("EdgeSensorModule (JIT)", "MQTT", (name, n, _) => Module(name, "dotnet", [moduleDll], n)),
 };
 if (container is not null && File.Exists(container))
 {
     // What the arm32v7 image runs: self-contained, trimmed, ReadyToRun (modules/EdgeSensorModule/Dockerfile.arm32v7).
-    contenders.Add(("EdgeSensorModule (trimmed R2R, arm32v7 image)", (name, n) => Module(name, container, [], n)));
+    contenders.Add(("EdgeSensorModule (trimmed R2R, arm32v7 image)", "MQTT", (name, n, _) => Module(name, container, [], n)));
 }
 
 if (aot is not null && File.Exists(aot))
 {
     // What the amd64 and arm64v8 images run (Dockerfile.amd64, Dockerfile.arm64v8).
-    contenders.Add(("EdgeSensorModule (Native AOT, amd64/arm64v8 images)", (name, n) => Module(name, aot, [], n)));
+    contenders.Add(("EdgeSensorModule (Native AOT, amd64/arm64v8 images)", "MQTT", (name, n, _) => Module(name, aot, [], n)));
 }
 
-contenders.Add(("Node.js SDK, 1 in flight", (name, n) => NodeSdk(name, 1, n)));
-contenders.Add(("Node.js SDK, 100 in flight", (name, n) => NodeSdk(name, 100, n)));
-contenders.Add(("mosquitto_pub -l (C)", MosquittoPub));
+contenders.Add(("Node.js SDK, 1 in flight", "MQTT", (name, n, _) => NodeSdk(name, "Mqtt", port, 1, n)));
+contenders.Add(("Node.js SDK, 100 in flight", "MQTT", (name, n, _) => NodeSdk(name, "Mqtt", port, 100, n)));
+contenders.Add(("mosquitto_pub -l (C)", "MQTT", (name, n, _) => MosquittoPub(name, n)));
+if (aot is not null && File.Exists(aot))
+{
+    contenders.Add(("EdgeSensorModule (Native AOT), AMQP", "AMQP", (name, n, amqpPort) => AmqpModule(name, aot, n, amqpPort)));
+}
+
+contenders.Add(("Node.js SDK (AMQP), 1 in flight", "AMQP", (name, n, amqpPort) => NodeSdk(name, "Amqp", amqpPort.ToString(CultureInfo.InvariantCulture), 1, n)));
+contenders.Add(("Node.js SDK (AMQP), 100 in flight", "AMQP", (name, n, amqpPort) => NodeSdk(name, "Amqp", amqpPort.ToString(CultureInfo.InvariantCulture), 100, n)));
 
 // Experiments: BENCH_ONLY="AOT;mosquitto" runs only the contenders whose names contain one of these.
 var only = (Environment.GetEnvironmentVariable("BENCH_ONLY") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries);
 var chosen = contenders.Where(c => only.Length == 0 || only.Any(o => c.Name.Contains(o, StringComparison.OrdinalIgnoreCase))).ToList();
+
+// The simulator only when an AMQP contender runs; every device that may send to it registered as CA signed.
+var mqtt = new MqttSink(broker, subscriber);
+await using var amqpHub = chosen.Any(c => c.Transport == "AMQP")
+    ? await AmqpHub.StartAsync(Path.Combine(root, "modules", "HubSimulator", "bin", "Release", "net10.0", "HubSimulator.dll"), pki,
+        [AmqpModuleId, NodeDeviceId("Amqp", 1), NodeDeviceId("Amqp", 100)])
+    : null;
+if (amqpHub is not null)
+{
+    // The simulator runs on the JIT: one untimed run first, so that no AMQP contender's round meets it cold.
+    Console.WriteLine($"simulator (AMQP) on 127.0.0.1:{amqpHub.AmqpPort}; warming it up with {SimulatorWarmUp} readings");
+    var first = chosen.First(c => c.Transport == "AMQP");
+    await Runner.RunAsync(first.Create(first.Name, SimulatorWarmUp, amqpHub.AmqpPort), amqpHub, SimulatorWarmUp, timeout);
+}
 
 // Rounds: every contender once per round, so a burst of load elsewhere on the machine hits all of them alike; the
 // table shows each contender's median round.
@@ -81,23 +107,25 @@ for (var round = 1; round <= rounds; round++)
 {
     for (var i = 0; i < chosen.Count; i++)
     {
-        await Runner.RunAsync(chosen[i].Create(chosen[i].Name, WarmUp), broker, subscriber, WarmUp, timeout); // disk cache, first-run costs
-        var result = await Runner.RunAsync(chosen[i].Create(chosen[i].Name, count), broker, subscriber, count, timeout);
+        ITelemetrySink sink = chosen[i].Transport == "AMQP" ? amqpHub! : mqtt;
+        var amqpPort = amqpHub?.AmqpPort ?? 0;
+        await Runner.RunAsync(chosen[i].Create(chosen[i].Name, WarmUp, amqpPort), sink, WarmUp, timeout); // disk cache, first-run costs
+        var result = await Runner.RunAsync(chosen[i].Create(chosen[i].Name, count, amqpPort), sink, count, timeout);
         measured[i].Add(result);
         Console.WriteLine(
-            $"round {round}: {result.Name}: {result.Throughput:0} msg/s, {result.CpuMicrosecondsPerMessage:0} us CPU/msg, {result.PeakRssMegabytes:0.0} MB peak RSS, first message after {result.FirstMessageSeconds * 1000:0} ms; broker {result.BrokerMicrosecondsPerMessage:0} us/msg, subscriber {result.SubscriberMicrosecondsPerMessage:0} us/msg");
+            $"round {round}: {result.Name}: {result.Throughput:0} msg/s, {result.CpuMicrosecondsPerMessage:0} us CPU/msg, {result.PeakRssMegabytes:0.0} MB peak RSS, first message after {result.FirstMessageSeconds * 1000:0} ms; server {result.BrokerMicrosecondsPerMessage:0} us/msg, subscriber {result.SubscriberMicrosecondsPerMessage:0} us/msg");
     }
 }
 
 Report.Write(results, count, measured);
 return 0;
 
-Contender Module(string name, string fileName, string[] arguments, int n)
+Contender Module(string name, string fileName, string[] arguments, int n, string deviceId = "bench-module")
 {
-    var device = pki.IssueDevice("bench-module");
+    var device = pki.IssueDevice(deviceId);
     var environment = new Dictionary<string, string?>
     {
-        ["Device__Id"] = "bench-module",
+        ["Device__Id"] = deviceId,
         ["Device__HostName"] = "localhost",
         ["Device__Port"] = port,
         ["Device__CertificatePath"] = device.FullChainPem,
@@ -122,15 +150,31 @@ Contender Module(string name, string fileName, string[] arguments, int n)
     return new Contender(name, fileName, arguments, environment);
 }
 
-Contender NodeSdk(string name, int inFlight, int n)
+// The module as the AMQP contender: the same pipeline and settings, Device__Transport=Amqp to the simulator.
+Contender AmqpModule(string name, string fileName, int n, int amqpPort)
 {
-    var id = $"bench-node-{inFlight}";
+    var module = Module(name, fileName, [], n, AmqpModuleId);
+    var environment = new Dictionary<string, string?>(module.Environment)
+    {
+        ["Device__Transport"] = "Amqp",
+        ["Device__Port"] = amqpPort.ToString(CultureInfo.InvariantCulture),
+    };
+    return module with { Environment = environment };
+}
+
+// The official Node.js SDK (send-many.js) over "Mqtt" or "Amqp": each sendEvent completes on the PUBACK or on the
+// hub's Accepted disposition, and inFlight of them are outstanding at a time.
+Contender NodeSdk(string name, string transport, string serverPort, int inFlight, int n)
+{
+    var id = NodeDeviceId(transport, inFlight);
     var device = pki.IssueDevice(id);
     return new Contender(name, "node",
-        [Path.Combine(root, "tests", "HubSimulator.Tests", "node", "send-many.js"), $"localhost:{port}", id, device.FullChainPem, device.KeyPem, pki.ServerCaPem,
-            n.ToString(CultureInfo.InvariantCulture), inFlight.ToString(CultureInfo.InvariantCulture)],
+        [Path.Combine(root, "tests", "HubSimulator.Tests", "node", "send-many.js"), $"localhost:{serverPort}", id, device.FullChainPem, device.KeyPem, pki.ServerCaPem,
+            n.ToString(CultureInfo.InvariantCulture), inFlight.ToString(CultureInfo.InvariantCulture), transport],
         new Dictionary<string, string?>());
 }
+
+static string NodeDeviceId(string transport, int inFlight) => transport == "Amqp" ? $"bench-node-amqp-{inFlight}" : $"bench-node-{inFlight}";
 
 Contender MosquittoPub(string name, int n)
 {

@@ -1,17 +1,16 @@
 using System.Diagnostics;
 using System.Globalization;
-using TestInfrastructure;
 
 namespace EndToEnd;
 
-/// <summary>Runs a contender under GNU time while a subscriber counts its messages at the broker.</summary>
+/// <summary>Runs a contender under GNU time while the sink counts its messages (mosquitto_sub at the broker, or the simulator).</summary>
 internal static class Runner
 {
-    public static async Task<RunResult> RunAsync(Contender contender, MosquittoBroker broker, Subscriber subscriber, int count, TimeSpan timeout)
+    public static async Task<RunResult> RunAsync(Contender contender, ITelemetrySink sink, int count, TimeSpan timeout)
     {
-        subscriber.Drain();
-        var brokerCpu = broker.ProcessorTime;
-        var subscriberCpu = subscriber.ProcessorTime;
+        sink.Drain();
+        var brokerCpu = sink.ServerProcessorTime;
+        var subscriberCpu = sink.CounterProcessorTime;
         var timeFile = Path.GetTempFileName();
         var start = contender.StartInfo("/usr/bin/time", "-f", "%e %U %S %M", "-o", timeFile);
         var clock = Stopwatch.StartNew();
@@ -33,15 +32,14 @@ internal static class Runner
         TimeSpan firstAt;
         try
         {
-            await subscriber.WaitForAsync(1, timeout);
+            await sink.WaitForAsync(1, timeout);
             firstAt = clock.Elapsed;
-            await subscriber.WaitForAsync(count - 1, timeout);
+            await sink.WaitForAsync(count - 1, timeout);
         }
         catch (TimeoutException ex)
         {
-            var kept = Path.Combine(Path.GetTempPath(), $"bench-broker-{DateTime.UtcNow:HHmmss}.log");
-            File.Copy(broker.LogPath, kept, overwrite: true);
-            throw new TimeoutException($"{contender.Name} (exited: {process.HasExited}, code {(process.HasExited ? process.ExitCode : 0)}): {ex.Message} Broker log: {kept}; its output: {(process.HasExited ? await errors + await output : "")}", ex);
+            var kept = sink.KeepLog();
+            throw new TimeoutException($"{contender.Name} (exited: {process.HasExited}, code {(process.HasExited ? process.ExitCode : 0)}): {ex.Message} Server log: {kept}; its output: {(process.HasExited ? await errors + await output : "")}", ex);
         }
 
         // The sender is done when the broker has acknowledged its last message (every contender exits only then); the
@@ -52,9 +50,9 @@ internal static class Runner
             throw new InvalidOperationException($"{contender.Name} exited with {process.ExitCode}: {await errors}{await output}");
         }
 
-        brokerCpu = broker.ProcessorTime - brokerCpu;
-        subscriberCpu = subscriber.ProcessorTime - subscriberCpu;
-        var extra = subscriber.Drain();
+        brokerCpu = sink.ServerProcessorTime - brokerCpu;
+        subscriberCpu = sink.CounterProcessorTime - subscriberCpu;
+        var extra = sink.Drain();
         if (extra > 0)
         {
             throw new InvalidOperationException($"{contender.Name}: {extra} messages beyond the {count} sent (duplicates).");
@@ -65,6 +63,7 @@ internal static class Runner
         double Field(int i) => double.Parse(fields[i], CultureInfo.InvariantCulture);
         return new RunResult(
             contender.Name,
+            sink.Transport,
             count,
             Field(0),
             Field(1) + Field(2),

@@ -35,7 +35,7 @@ public static class DemoCommand
     static readonly TimeSpan Patience = TimeSpan.FromSeconds(45);
 
     /// <summary>The transports the demo can run the module over (<c>Device__Transport</c> values).</summary>
-    static readonly string[] Transports = ["Mqtt", "MqttWebSocket", "Amqp"];
+    static readonly string[] Transports = ["Mqtt", "MqttWebSocket", "Amqp", "AmqpWebSocket"];
 
     /// <summary>The <c>demo</c> verb.</summary>
     public static Command Create()
@@ -100,7 +100,7 @@ public static class DemoCommand
             ["Logging:LogLevel:Default"] = "Warning",
         });
         await hub.StartAsync();
-        Detail(output, $"MQTT over TLS on 127.0.0.1:{mqttPort}, AMQP over TLS on 127.0.0.1:{amqpPort}, MQTT over WebSocket on wss://localhost:{webSocketPort}/$iothub/websocket (client certificate required); the module uses {transport}");
+        Detail(output, $"MQTT over TLS on 127.0.0.1:{mqttPort}, AMQP over TLS on 127.0.0.1:{amqpPort}, MQTT and AMQP over WebSocket on wss://localhost:{webSocketPort}/$iothub/websocket (client certificate required); the module uses {transport}");
 
         Step(output, 3, "registering the root CA and proving possession of its key");
         var registry = hub.Services.GetRequiredService<DeviceRegistry>();
@@ -136,7 +136,7 @@ public static class DemoCommand
         var port = transport switch
         {
             "Amqp" => amqpPort,
-            "MqttWebSocket" => webSocketPort,
+            "MqttWebSocket" or "AmqpWebSocket" => webSocketPort,
             _ => mqttPort,
         };
         var settings = ModuleSettings(pki, transport, port, count, seed, outbox);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using IotHub.Protocol;
 using Microsoft.Azure.Amqp;
 using Microsoft.Azure.Amqp.Encoding;
@@ -17,11 +18,15 @@ public static class AmqpTelemetry
     /// <summary>Application property carrying the creation time (MQTT's <c>$.ctime</c>).</summary>
     public const string CreationTimeProperty = "iothub-creation-time-utc";
 
-    /// <summary>The AMQP message a device sends for <paramref name="message"/>.</summary>
+    /// <summary>
+    /// The AMQP message a device sends for <paramref name="message"/>. The body is not copied when it is an array
+    /// segment already (the outbox's read-back): the library only reads it while encoding the transfer.
+    /// </summary>
     public static AmqpMessage ToAmqp(HubMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var amqp = AmqpMessage.Create(new Data { Value = new ArraySegment<byte>(message.Body.ToArray()) });
+        var body = MemoryMarshal.TryGetArray(message.Body, out var segment) ? segment : new ArraySegment<byte>(message.Body.ToArray());
+        var amqp = AmqpMessage.Create(new Data { Value = body });
         amqp.Properties.MessageId = message.MessageId;
         if (message.ContentType is not null)
         {

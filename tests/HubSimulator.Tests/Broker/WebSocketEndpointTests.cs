@@ -2,9 +2,11 @@ using System.Globalization;
 using System.Net;
 using System.Net.WebSockets;
 using System.Security.Cryptography.X509Certificates;
+using HubSimulator.Hosting;
 using IotHub.Certificates;
 using IotHub.Protocol;
 using IotHub.Protocol.Telemetry;
+using Microsoft.Extensions.Logging;
 using TestInfrastructure;
 
 namespace HubSimulator.Tests.Broker;
@@ -176,6 +178,40 @@ public sealed class WebSocketEndpointTests(SimulatorFixture hub) : IClassFixture
     public async Task Upgrade_NotServed_IsRefusedWithAStatus(string subProtocol, string path, HttpStatusCode expected)
     {
         var device = hub.CaSignedDevice($"ws-probe-{(int)expected}");
+
+        var status = await UpgradeStatusAsync(hub.WebSocketPort, device, subProtocol, path);
+
+        Assert.Equal(expected, status);
+        await hub.Logs.WaitForAsync(Patience, "Refused a WebSocket upgrade", $"with {(int)expected}");
+    }
+
+    [Fact]
+    public async Task Upgrade_AmqpWithTheAmqpEndpointOff_IsRefusedWith501()
+    {
+        var webSocketPort = FreePort.Next();
+        using var logs = new LogCollector();
+        await using var offHub = SimulatorApp.Build([], new Dictionary<string, string?>
+        {
+            ["Simulator:MqttPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+            ["Simulator:AmqpPort"] = "0",
+            ["Simulator:AdminPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+            ["Simulator:WebSocketPort"] = webSocketPort.ToString(CultureInfo.InvariantCulture),
+            ["Simulator:DataFolder"] = Path.Combine(Pki.Folder, "hub-without-amqp"),
+            ["Simulator:ServerCertificatePath"] = Pki.ServerCertificatePem,
+            ["Simulator:ServerKeyPath"] = Pki.ServerKeyPem,
+        }, logging => logging.AddProvider(logs));
+        await offHub.StartAsync();
+
+        var status = await UpgradeStatusAsync(webSocketPort, Pki.IssueDevice("ws-amqp-off-device"), WebSocketEndpoint.AmqpSubProtocol, WebSocketEndpoint.Path);
+
+        Assert.Equal(HttpStatusCode.NotImplemented, status);
+        await logs.WaitForAsync(Patience, "Refused a WebSocket upgrade", "with 501", "the AMQP endpoint is off (Simulator__AmqpPort=0)");
+        await offHub.StopAsync();
+    }
+
+    /// <summary>The HTTP status of a refused upgrade to <paramref name="port"/> (.NET's ClientWebSocket, the device's certificate).</summary>
+    async Task<HttpStatusCode> UpgradeStatusAsync(int port, DeviceFiles device, string subProtocol, string path)
+    {
         using var certificate = X509CertificateLoader.LoadPkcs12FromFile(device.Pfx, TestPki.PfxPassword);
         using var socket = new ClientWebSocket();
         socket.Options.AddSubProtocol(subProtocol);
@@ -184,10 +220,8 @@ public sealed class WebSocketEndpointTests(SimulatorFixture hub) : IClassFixture
             && ChainVerifier.Verify(X509CertificateLoader.LoadCertificate(server.GetRawCertData()), chain?.ChainPolicy.ExtraStore ?? [], [Pki.ServerCa]).IsTrusted;
         socket.Options.CollectHttpResponseDetails = true;
 
-        var uri = new Uri($"wss://localhost:{hub.WebSocketPort.ToString(CultureInfo.InvariantCulture)}{path}");
+        var uri = new Uri($"wss://localhost:{port.ToString(CultureInfo.InvariantCulture)}{path}");
         await Assert.ThrowsAsync<WebSocketException>(() => socket.ConnectAsync(uri, CancellationToken.None));
-
-        Assert.Equal(expected, socket.HttpStatusCode);
-        await hub.Logs.WaitForAsync(Patience, "Refused a WebSocket upgrade", $"with {(int)expected}");
+        return socket.HttpStatusCode;
     }
 }

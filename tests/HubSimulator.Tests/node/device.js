@@ -56,18 +56,20 @@ async function main() {
   await new Promise((resolve, reject) => twin.properties.reported.update({ firmware: 'node-sdk' }, (err) => (err ? reject(err) : resolve())));
   emit('reported', { version: twin.properties.reported.$version });
 
-  // The SDK subscribes to desired patches when the first listener is added, then calls it once with the whole desired
-  // document: that first call means the subscription is in place.
-  let subscribed = false;
+  // The SDK subscribes to desired patches when the first listener is added, in the background, and calls it at once
+  // (next tick) with the whole desired document: that first call is skipped. The subscription is made again here
+  // and awaited, so 'ready' means the hub will push the next patch.
+  let initial = true;
   twin.on('properties.desired', (delta) => {
-    if (!subscribed) {
-      subscribed = true;
-      emit('ready', { desiredVersion: delta.$version });
+    if (initial) {
+      initial = false;
       return;
     }
     emit('desired', { delta });
     done('desired');
   });
+  await new Promise((resolve, reject) => twin.enableTwinDesiredPropertiesUpdates((err) => (err ? reject(err) : resolve())));
+  emit('ready', { desiredVersion: twin.properties.desired.$version });
 }
 
 main().catch((err) => {

@@ -136,7 +136,7 @@ public sealed partial class AmqpHubClient : IHubClient
         timeout.CancelAfter(device.OperationTimeout);
         try
         {
-            outcome = await connection.Link.SendMessageAsync(amqpMessage, new ArraySegment<byte>(Guid.NewGuid().ToByteArray()), AmqpConstants.NullBinary, timeout.Token);
+            outcome = await connection.Link.SendMessageAsync(amqpMessage, connection.NextDeliveryTag(), AmqpConstants.NullBinary, timeout.Token);
         }
         catch (Exception ex) when (cancellationToken.IsCancellationRequested)
         {
@@ -224,6 +224,14 @@ public sealed partial class AmqpHubClient : IHubClient
 
         /// <summary>The methods pair's sender, once attached.</summary>
         public volatile SendingAmqpLink? MethodsSender;
+
+        long deliveryTags;
+
+        /// <summary>
+        /// A delivery tag unique on this link (AMQP 1.0 2.6.12: unique among its unsettled deliveries): a counter, not
+        /// the SDK's random Guid, which costs a random-number read per message.
+        /// </summary>
+        public ArraySegment<byte> NextDeliveryTag() => new(BitConverter.GetBytes(Interlocked.Increment(ref deliveryTags)));
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Connected to {Endpoint} as device {DeviceId} (AMQP)")]

@@ -155,11 +155,12 @@ public sealed partial class AmqpDeviceLinks(
         using (message)
         {
             link.DisposeMessage(message, AmqpConstants.AcceptedOutcome, settled: true, batchable: false);
-            var requestId = RequestId(message.Properties.CorrelationId);
-            var status = message.ApplicationProperties.Map.TryGetValue(MethodStatusProperty, out object? value) ? StatusOf(value) : null;
+            var requestId = RequestId(message.Properties?.CorrelationId);
+            object? value = null;
+            var status = message.ApplicationProperties is { } properties && properties.Map.TryGetValue(MethodStatusProperty, out value) ? StatusOf(value) : null;
             if (requestId is null || status is null)
             {
-                LogBadMethodAnswer(logger, deviceId, $"{MethodStatusProperty} {value ?? "missing"}, correlation-id {message.Properties.CorrelationId ?? "missing"}");
+                LogBadMethodAnswer(logger, deviceId, $"{MethodStatusProperty} {value ?? "missing"}, correlation-id {message.Properties?.CorrelationId ?? (object)"missing"}");
                 return;
             }
 

@@ -33,7 +33,7 @@ public sealed class AmqpTwinRequests(TwinStore twins)
                 $"Twin operation '{operation}' on resource '{resource}' is not one IoT Hub serves (GET; PATCH {ReportedResource}; PUT or DELETE {DesiredNotificationsResource}).")),
         };
         var answer = AmqpMessage.Create(new Data { Value = new ArraySegment<byte>(body) });
-        answer.Properties.CorrelationId = request.Properties.CorrelationId;
+        answer.Properties.CorrelationId = request.Properties?.CorrelationId;
         answer.MessageAnnotations.Map[StatusAnnotation] = status;
         if (version is { } newVersion)
         {

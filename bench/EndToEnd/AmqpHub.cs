@@ -1,0 +1,189 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using IotHub.Certificates;
+using TestInfrastructure;
+
+namespace EndToEnd;
+
+/// <summary>
+/// The project's IoT Hub simulator as the AMQP server (mosquitto speaks no AMQP): its own process
+/// (<c>HubSimulator.dll run</c>, JIT) on free loopback ports, presenting the PKI's server certificate, with the PKI's root
+/// CA verified by proof of possession and each contender's device registered as CA signed. It counts what it accepts:
+/// its log line per message (the simulator's default), with every other category at Warning and no messages file, so
+/// the counting costs one console line per message, like <c>mosquitto_sub</c>'s for MQTT.
+/// </summary>
+internal sealed class AmqpHub : ITelemetrySink, IAsyncDisposable
+{
+    /// <summary>What only the simulator's per-message line holds (ReceivedMessage.ToDisplayLine).</summary>
+    const string TelemetryLineMarker = "temperatureAlert=";
+
+    readonly Process process;
+    readonly Uri admin;
+    readonly StringBuilder log = new();
+    readonly Channel<bool> received = Channel.CreateUnbounded<bool>(new() { SingleReader = true, SingleWriter = true });
+    readonly TaskCompletionSource listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    AmqpHub(Process process, int amqpPort, int adminPort)
+    {
+        this.process = process;
+        AmqpPort = amqpPort;
+        admin = new Uri($"http://127.0.0.1:{adminPort}");
+        process.OutputDataReceived += (_, e) => OnLine(e.Data);
+        process.ErrorDataReceived += (_, e) => OnLine(e.Data);
+    }
+
+    /// <summary>The AMQP over TLS port devices connect to (<c>Simulator__AmqpPort</c>).</summary>
+    public int AmqpPort { get; }
+
+    public string Transport => "AMQP";
+
+    public TimeSpan ServerProcessorTime
+    {
+        get
+        {
+            process.Refresh();
+            return process.TotalProcessorTime;
+        }
+    }
+
+    public TimeSpan CounterProcessorTime => TimeSpan.Zero;
+
+    /// <summary>Starts the simulator, waits until it listens, verifies the PKI's root CA and registers <paramref name="deviceIds"/>.</summary>
+    public static async Task<AmqpHub> StartAsync(string simulatorDll, TestPki pki, IEnumerable<string> deviceIds)
+    {
+        if (!File.Exists(simulatorDll))
+        {
+            throw new FileNotFoundException($"The simulator is not built: {simulatorDll}; run dotnet build bench/EndToEnd -c Release.");
+        }
+
+        int amqpPort = FreePort.Next(), adminPort = FreePort.Next();
+        var start = new ProcessStartInfo("dotnet")
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            ArgumentList =
+            {
+                simulatorDll, "run",
+                "--Simulator:MqttPort", FreePort.Next().ToString(CultureInfo.InvariantCulture),
+                "--Simulator:AmqpPort", amqpPort.ToString(CultureInfo.InvariantCulture),
+                "--Simulator:AdminPort", adminPort.ToString(CultureInfo.InvariantCulture),
+                "--Simulator:DataFolder", Path.Combine(pki.Folder, "hub"),
+                "--Simulator:ServerCertificatePath", pki.ServerCertificatePem,
+                "--Simulator:ServerKeyPath", pki.ServerKeyPem,
+                "--Simulator:MessagesFile", "-",
+                "--Logging:LogLevel:Default", "Warning",
+                "--Logging:LogLevel:HubSimulator.Broker.Amqp", "Information", // the endpoint and its telemetry links
+            },
+        };
+        var hub = new AmqpHub(Process.Start(start) ?? throw new InvalidOperationException("The simulator did not start."), amqpPort, adminPort);
+        try
+        {
+            hub.process.BeginOutputReadLine();
+            hub.process.BeginErrorReadLine();
+            await hub.listening.Task.WaitAsync(TimeSpan.FromSeconds(60));
+            await FreePort.WaitUntilListeningAsync(adminPort, TimeSpan.FromSeconds(30), () => hub.log.ToString()); // Kestrel starts after the device endpoints
+            await hub.RegisterAsync(pki, deviceIds);
+        }
+        catch (Exception ex) when (ex is TimeoutException or HttpRequestException)
+        {
+            var output = hub.log.ToString();
+            await hub.DisposeAsync();
+            throw new InvalidOperationException($"The simulator did not come up: {ex.Message} Its output: {output}", ex);
+        }
+
+        return hub;
+    }
+
+    async Task RegisterAsync(TestPki pki, IEnumerable<string> deviceIds)
+    {
+        const string ca = "bench-root";
+        using var http = new HttpClient { BaseAddress = admin };
+        (await http.PostAsJsonAsync("/cas", new { name = ca, certificatePem = CertificateExport.ToPem(pki.RootCa) })).EnsureSuccessStatusCode();
+        var code = (await (await http.PostAsync(new Uri($"/cas/{ca}/verification-code", UriKind.Relative), null)).Content.ReadFromJsonAsync<JsonObject>())!["verificationCode"]!.GetValue<string>();
+        using var proof = CertificateFactory.CreateVerification(pki.RootCa, code);
+        (await http.PostAsJsonAsync($"/cas/{ca}/verify", new { certificatePem = CertificateExport.ToPem(proof) })).EnsureSuccessStatusCode();
+        foreach (var id in deviceIds)
+        {
+            (await http.PostAsJsonAsync("/devices", new { deviceId = id, authentication = "CaSigned" })).EnsureSuccessStatusCode();
+        }
+    }
+
+    void OnLine(string? line)
+    {
+        if (line is null)
+        {
+            listening.TrySetException(new TimeoutException("The simulator exited before listening."));
+            return;
+        }
+
+        if (line.Contains(TelemetryLineMarker, StringComparison.Ordinal))
+        {
+            received.Writer.TryWrite(true);
+            return;
+        }
+
+        lock (log)
+        {
+            log.AppendLine(line);
+        }
+
+        if (line.Contains("AMQP over TLS listening on", StringComparison.Ordinal))
+        {
+            listening.TrySetResult();
+        }
+    }
+
+    public async Task WaitForAsync(int count, TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        for (var seen = 0; seen < count; seen++)
+        {
+            try
+            {
+                await received.Reader.ReadAsync(deadline.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"Received {seen} of {count} messages within {timeout}.");
+            }
+        }
+    }
+
+    public int Drain()
+    {
+        var count = 0;
+        while (received.Reader.TryRead(out _))
+        {
+            count++;
+        }
+
+        return count;
+    }
+
+    public string KeepLog()
+    {
+        var kept = Path.Combine(Path.GetTempPath(), $"bench-simulator-{DateTime.UtcNow:HHmmss}.log");
+        lock (log)
+        {
+            File.WriteAllText(kept, log.ToString());
+        }
+
+        return kept;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!process.HasExited)
+        {
+            process.Kill();
+            await process.WaitForExitAsync();
+        }
+
+        process.Dispose();
+    }
+}
