@@ -45,21 +45,36 @@ public sealed class TestAmqpDevice : IAsyncDisposable
     /// <summary>The device id.</summary>
     public string DeviceId { get; }
 
-    /// <summary>Why the connection closed (e.g. <c>amqp:connection:forced</c>), once it has.</summary>
-    public Exception? ClosedWith => connection?.TerminalException;
-
-    /// <summary>True while the connection is open.</summary>
-    public bool IsOpen => connection?.State == AmqpObjectState.Opened;
-
     /// <summary>Registers a self-signed device and opens its AMQP connection and session (no links yet).</summary>
     public static async Task<TestAmqpDevice> ConnectAsync(SimulatorFixture hub, string deviceId)
     {
         ArgumentNullException.ThrowIfNull(hub);
         var certificate = CertificateFactory.CreateSelfSignedDevice(deviceId, new CertificateSpec(TimeSpan.FromDays(1), KeyType.EcdsaP256));
         hub.Registry.AddDevice(deviceId, DeviceAuthentication.SelfSigned, certificate.GetCertHashString(HashAlgorithmName.SHA1));
-        var device = new TestAmqpDevice(hub, deviceId, certificate);
+        return await ConnectAsync(hub, deviceId, certificate);
+    }
+
+    /// <summary>Opens the connection of an already registered device with a copy of its certificate (no links yet).</summary>
+    public static async Task<TestAmqpDevice> ConnectAsync(SimulatorFixture hub, string deviceId, X509Certificate2 certificate)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        var device = new TestAmqpDevice(hub, deviceId, X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12), null));
         await device.OpenAsync();
         return device;
+    }
+
+    /// <summary>Waits until the hub has closed the connection; returns the error it closed it with.</summary>
+    public async Task<Exception?> ClosedAsync(TimeSpan timeout)
+    {
+        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        connection!.Closed += (_, _) => closed.TrySetResult();
+        if (connection.State is AmqpObjectState.End or AmqpObjectState.Faulted)
+        {
+            closed.TrySetResult();
+        }
+
+        await closed.Task.WaitAsync(timeout);
+        return connection.TerminalException;
     }
 
     /// <summary>Closes the connection cleanly (nothing of it stays on the hub).</summary>

@@ -38,12 +38,22 @@ public sealed class TestDevice : IAsyncDisposable
     /// <summary>The device id.</summary>
     public string DeviceId { get; }
 
+    /// <summary>True while the MQTT connection is open.</summary>
+    public bool IsConnected => client.IsConnected;
+
     /// <summary>Registers a self-signed device, connects and subscribes to twin, method and cloud-to-device topics.</summary>
     public static async Task<TestDevice> ConnectAsync(SimulatorFixture hub, string deviceId, string? modelId = null)
     {
         ArgumentNullException.ThrowIfNull(hub);
         var certificate = CertificateFactory.CreateSelfSignedDevice(deviceId, new CertificateSpec(TimeSpan.FromDays(1), KeyType.EcdsaP256));
         hub.Registry.AddDevice(deviceId, DeviceAuthentication.SelfSigned, certificate.GetCertHashString(HashAlgorithmName.SHA1));
+        return await ConnectAsync(hub, deviceId, certificate, modelId);
+    }
+
+    /// <summary>Connects an already registered device with its certificate (the device owns it from now on).</summary>
+    public static async Task<TestDevice> ConnectAsync(SimulatorFixture hub, string deviceId, X509Certificate2 certificate, string? modelId = null)
+    {
+        ArgumentNullException.ThrowIfNull(hub);
         var client = new MqttClientFactory().CreateMqttClient();
         var device = new TestDevice(deviceId, client, certificate);
         var options = new MqttClientOptionsBuilder()
