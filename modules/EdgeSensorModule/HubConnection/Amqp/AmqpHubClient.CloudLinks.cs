@@ -75,7 +75,7 @@ public sealed partial class AmqpHubClient
         const string What = "twin";
         var channel = AmqpDeviceLinks.NewChannel("twin");
         var receiver = new ReceivingAmqpLink(links.TwinReceiver(channel));
-        receiver.RegisterMessageListener(OnTwinMessage); // before the attach: credit is given with it
+        receiver.RegisterMessageListener(message => OnTwinMessage(receiver, message)); // before the attach: messages may follow it at once
         var result = await AttachAsync(connection, receiver, What, cancellationToken);
         if (!result.Attached)
         {
@@ -109,7 +109,7 @@ public sealed partial class AmqpHubClient
 
         connection.MethodsSender = sender; // before the receiver: a call may arrive as soon as it is attached
         var receiver = new ReceivingAmqpLink(links.MethodsReceiver(channel));
-        receiver.RegisterMessageListener(message => OnMethodCall(connection, message));
+        receiver.RegisterMessageListener(message => OnMethodCall(connection, receiver, message));
         result = await AttachAsync(connection, receiver, What, cancellationToken);
         if (!result.Attached)
         {
@@ -179,6 +179,12 @@ public sealed partial class AmqpHubClient
             LogLinkClosed(logger, what, endpoint, link.TerminalException?.Message ?? "closed by the hub");
         }
     }
+
+    /// <summary>
+    /// Settles a message that came settled (twin, methods), as the SDK does: the library gives a receiving link's
+    /// credit back only for deliveries disposed of, so without it the hub could send 50 and then nothing more.
+    /// </summary>
+    static void Settle(ReceivingAmqpLink link, AmqpMessage message) => link.DisposeDelivery(message, true, AmqpConstants.AcceptedOutcome);
 
     bool IsCurrent(Connection connection) => ReferenceEquals(current, connection) && !connection.Closing && IsConnected;
 

@@ -10,11 +10,12 @@ namespace EdgeSensorModule.HubConnection.Amqp;
 /// </summary>
 public sealed partial class AmqpHubClient
 {
-    void OnMethodCall(Connection connection, AmqpMessage message)
+    void OnMethodCall(Connection connection, ReceivingAmqpLink link, AmqpMessage message)
     {
         MethodCall call;
         using (message)
         {
+            Settle(link, message);
             if (Decode(message, "methods", AmqpCloudMessages.ReadMethodCall) is not { } decoded)
             {
                 return;

@@ -33,11 +33,12 @@ public sealed partial class AmqpHubClient : ICloudChannel
     }
 
     /// <summary>An answer completes its request (answers to requests given up on are ignored); a push goes to the listener.</summary>
-    void OnTwinMessage(AmqpMessage message)
+    void OnTwinMessage(ReceivingAmqpLink link, AmqpMessage message)
     {
         TwinAnswer answer;
         using (message)
         {
+            Settle(link, message);
             if (Decode(message, "twin", AmqpCloudMessages.ReadTwin) is not { } decoded)
             {
                 return;
