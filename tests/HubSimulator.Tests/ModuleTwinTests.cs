@@ -155,6 +155,9 @@ public sealed class ModuleTwinTests(SimulatorFixture hub) : IClassFixture<Simula
         Assert.Equal((double?)answer.Payload["temperature"], sent[0].Reading!.Temperature);
         Assert.Equal((double?)answer.Payload["humidity"], sent[0].Reading!.Humidity);
         Assert.Equal((bool?)answer.Payload["temperatureAlert"], sent[0].TemperatureAlert);
+        // Its Plug and Play model, announced in the MQTT username or in the AMQP links' properties.
+        var devices = JsonNode.Parse(await admin.GetStringAsync("/devices"))!.AsArray();
+        Assert.Equal("dtmi:edgesensormodule:EdgeSensor;1", (string?)devices.Single(d => (string?)d!["deviceId"] == deviceId)!["modelId"]);
     }
 
     [Theory]

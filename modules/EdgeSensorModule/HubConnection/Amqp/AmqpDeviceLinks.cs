@@ -8,7 +8,7 @@ namespace EdgeSensorModule.HubConnection.Amqp;
 /// <summary>
 /// The settings of the device's links as the C# SDK attaches them (AmqpIotSession, AmqpUnit): addresses
 /// <c>amqps://{host}:{port}/devices/{id}/...</c>, the device id as the local terminus, client-version and api-version
-/// link properties; twin and methods pairs share a <c>channel-correlation-id</c> and are settled on send, C2D is
+/// link properties, the Plug and Play model id on the sending links; twin and methods pairs share a <c>channel-correlation-id</c> and are settled on send, C2D is
 /// settled by the device (receiver settle mode second).
 /// </summary>
 internal sealed class AmqpDeviceLinks(string host, int port, string deviceId, string productInfo)
@@ -61,6 +61,7 @@ internal sealed class AmqpDeviceLinks(string host, int port, string deviceId, st
             Target = new Target { Address = AmqpCloudLinks.Address(host, port, path) },
             Properties = Properties(channel),
         };
+        settings.Properties.Add(AmqpCloudLinks.ModelIdProperty, Twin.DeviceModel.Id); // the Plug and Play model, on sending links as the C# SDK sends it
         if (settled)
         {
             settings.SndSettleMode = (byte)SenderSettleMode.Settled;

@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using HubSimulator.Cloud;
 using HubSimulator.Dashboard;
 using HubSimulator.Hosting;
-using HubSimulator.Cloud;
+using HubSimulator.Registry;
 using IotHub.Amqp;
 using IotHub.Protocol;
 using Microsoft.Azure.Amqp;
@@ -31,6 +33,7 @@ public sealed partial class AmqpHubServer(
     AmqpDeviceLinks deviceLinks,
     DeviceLink link,
     DeviceConnections connections,
+    DeviceRegistry registry,
     IHostApplicationLifetime lifetime,
     ILogger<AmqpHubServer> logger) : IHostedService, IRuntimeProvider, IDisposable
 {
@@ -174,14 +177,14 @@ public sealed partial class AmqpHubServer(
             throw new AmqpException(AmqpErrors.NotFound, $"'{address}' is not a device {(hubReceives ? "sender" : "receiver")} link address ({expected}).");
         }
 
-        deviceLinks.Attach(Bind(deviceId, amqpLink.Session.Connection), kind, amqpLink, address!);
+        deviceLinks.Attach(Bind(deviceId, amqpLink.Session.Connection, ModelId(amqpLink)), kind, amqpLink, address!);
     }
 
     /// <summary>
     /// The device session of the connection: on the first link, the device is judged by its certificate and takes the
     /// connection; later links must name the same device (X.509 connections are never shared between devices).
     /// </summary>
-    AmqpDeviceSession Bind(string deviceId, AmqpConnection connection)
+    AmqpDeviceSession Bind(string deviceId, AmqpConnection connection, string? modelId)
     {
         AmqpDeviceSession session;
         lock (bindGate)
@@ -215,11 +218,15 @@ public sealed partial class AmqpHubServer(
             bound[connection] = session;
         }
 
-        TakeOver(session);
+        TakeOver(session, modelId, ((DevicePrincipal)connection.Principal!).Certificate.GetCertHashString(HashAlgorithmName.SHA256));
         return session;
     }
 
-    void TakeOver(AmqpDeviceSession session)
+    /// <summary>The Plug and Play model id a device announces in its link properties (the C# SDK: on its sending links).</summary>
+    static string? ModelId(AmqpLink link) =>
+        link.Settings.Properties is { } properties && properties.TryGetValue<string>(AmqpCloudLinks.ModelIdProperty, out var modelId) ? modelId : null;
+
+    void TakeOver(AmqpDeviceSession session, string? modelId, string thumbprint)
     {
         var deviceId = session.DeviceId;
         var older = devices.TryGetValue(deviceId, out var existing) && !ReferenceEquals(existing, session) ? existing : null;
@@ -236,7 +243,8 @@ public sealed partial class AmqpHubServer(
         }
 
         LogConnected(logger, deviceId, Remote(session.Connection));
-        connections.Opened(deviceId, null, null);
+        connections.Opened(deviceId, modelId, thumbprint);
+        registry.RecordModelId(deviceId, modelId);
     }
 
     void OnConnectionClosed(AmqpConnection connection)
