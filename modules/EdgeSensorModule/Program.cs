@@ -1,8 +1,6 @@
 using EdgeSensorModule.Hosting;
 using Microsoft.Extensions.Hosting;
 
-TrustStoreWarmUp.Start();
-
 // The content root is the module's own folder, so its appsettings.json is read wherever it is started from
 // (dotnet run from the repository root, a service unit, a container); a relative Outbox__Path stays relative to
 // the working directory (OutboxOptions.Path).
