@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
-using System.Threading.Channels;
 using IotHub.Certificates;
 using TestInfrastructure;
 
@@ -24,7 +23,7 @@ internal sealed class AmqpHub : ITelemetrySink, IAsyncDisposable
     readonly Process process;
     readonly Uri admin;
     readonly StringBuilder log = new();
-    readonly Channel<bool> received = Channel.CreateUnbounded<bool>(new() { SingleReader = true, SingleWriter = true });
+    readonly ArrivalCounter received = new();
     readonly TaskCompletionSource listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     AmqpHub(Process process, int amqpPort, int adminPort)
@@ -123,7 +122,7 @@ internal sealed class AmqpHub : ITelemetrySink, IAsyncDisposable
 
         if (line.Contains(TelemetryLineMarker, StringComparison.Ordinal))
         {
-            received.Writer.TryWrite(true);
+            received.Arrived();
             return;
         }
 
@@ -138,32 +137,9 @@ internal sealed class AmqpHub : ITelemetrySink, IAsyncDisposable
         }
     }
 
-    public async Task WaitForAsync(int count, TimeSpan timeout)
-    {
-        using var deadline = new CancellationTokenSource(timeout);
-        for (var seen = 0; seen < count; seen++)
-        {
-            try
-            {
-                await received.Reader.ReadAsync(deadline.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                throw new TimeoutException($"Received {seen} of {count} messages within {timeout}.");
-            }
-        }
-    }
+    public Task WaitForAsync(int count, TimeSpan timeout) => received.WaitForAsync(count, timeout);
 
-    public int Drain()
-    {
-        var count = 0;
-        while (received.Reader.TryRead(out _))
-        {
-            count++;
-        }
-
-        return count;
-    }
+    public int Drain() => received.Drain();
 
     public string KeepLog()
     {

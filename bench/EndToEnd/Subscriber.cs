@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Threading.Channels;
 using TestInfrastructure;
 
 namespace EndToEnd;
@@ -18,7 +17,7 @@ internal sealed class Subscriber : IAsyncDisposable
 
     readonly Process process;
     readonly System.Text.StringBuilder errors = new();
-    readonly Channel<bool> received = Channel.CreateUnbounded<bool>(new() { SingleReader = true, SingleWriter = true });
+    readonly ArrivalCounter received = new();
 
     Subscriber(Process process)
     {
@@ -27,7 +26,7 @@ internal sealed class Subscriber : IAsyncDisposable
         {
             if (e.Data is not null)
             {
-                received.Writer.TryWrite(true);
+                received.Arrived();
             }
         };
         process.ErrorDataReceived += (_, e) =>
@@ -74,18 +73,17 @@ internal sealed class Subscriber : IAsyncDisposable
                 ["-h", "localhost", "-p", portText, "-q", "1", "-i", ProbeDevice, "--cafile", pki.ServerCaPem, "--cert", probe.FullChainPem,
                     "--key", probe.KeyPem, "-t", $"devices/{ProbeDevice}/messages/events/", "-m", "probe"]);
             await publish.WaitForExitAsync();
-            using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(1));
             try
             {
-                await subscriber.received.Reader.ReadAsync(wait.Token);
+                await subscriber.received.WaitForAsync(1, TimeSpan.FromSeconds(1));
                 subscriber.Drain(); // probes that arrived late
                 return subscriber;
             }
-            catch (OperationCanceledException) when (attempt >= 10 || subscriber.process.HasExited)
+            catch (TimeoutException) when (attempt >= 10 || subscriber.process.HasExited)
             {
                 throw new InvalidOperationException($"mosquitto_sub received none of {attempt + 1} probe messages: {subscriber.errors}");
             }
-            catch (OperationCanceledException)
+            catch (TimeoutException)
             {
                 // not subscribed yet
             }
@@ -93,33 +91,10 @@ internal sealed class Subscriber : IAsyncDisposable
     }
 
     /// <summary>Waits for <paramref name="count"/> messages; fails with how many arrived when they don't come in time.</summary>
-    public async Task WaitForAsync(int count, TimeSpan timeout)
-    {
-        using var deadline = new CancellationTokenSource(timeout);
-        for (var seen = 0; seen < count; seen++)
-        {
-            try
-            {
-                await received.Reader.ReadAsync(deadline.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                throw new TimeoutException($"Received {seen} of {count} messages within {timeout}.");
-            }
-        }
-    }
+    public Task WaitForAsync(int count, TimeSpan timeout) => received.WaitForAsync(count, timeout);
 
     /// <summary>How many messages arrived and were not yet waited for.</summary>
-    public int Drain()
-    {
-        var count = 0;
-        while (received.Reader.TryRead(out _))
-        {
-            count++;
-        }
-
-        return count;
-    }
+    public int Drain() => received.Drain();
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
