@@ -162,7 +162,7 @@ public sealed class TestAmqpDevice : IAsyncDisposable
     public void Settle(AmqpMessage message, Outcome outcome) => cloudToDeviceReceiver!.DisposeMessage(message, outcome, settled: true, batchable: false);
 
     /// <summary>A message's data sections as text.</summary>
-    public static string BodyOf(AmqpMessage message) => Encoding.UTF8.GetString(AmqpTelemetry.FromAmqp(message).Body);
+    public static string BodyOf(AmqpMessage message) => Encoding.UTF8.GetString(AmqpMessageBody.Read(message));
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

@@ -97,30 +97,7 @@ public static class AmqpTelemetry
             }
         }
 
-        return (system, application, Body(message));
-    }
-
-    static byte[] Body(AmqpMessage message)
-    {
-        if (message.DataBody is not { } sections)
-        {
-            return [];
-        }
-
-        using var body = new MemoryStream();
-        foreach (var data in sections)
-        {
-            if (data.Value is ArraySegment<byte> segment)
-            {
-                body.Write(segment);
-            }
-            else if (data.Value is byte[] bytes)
-            {
-                body.Write(bytes);
-            }
-        }
-
-        return body.ToArray();
+        return (system, application, AmqpMessageBody.Read(message));
     }
 
     static void AddIfSet(Dictionary<string, string> system, string name, string? value)

@@ -57,7 +57,7 @@ internal static class AmqpCloudMessages
             };
         }
 
-        return new TwinAnswer(string.IsNullOrEmpty(correlationId) ? null : correlationId, status, version, Encoding.UTF8.GetString(Body(message)));
+        return new TwinAnswer(string.IsNullOrEmpty(correlationId) ? null : correlationId, status, version, Encoding.UTF8.GetString(AmqpMessageBody.Read(message)));
     }
 
     /// <summary>A direct-method call: its correlation id as sent (a uuid from IoT Hub), the method's name, the payload.</summary>
@@ -67,7 +67,7 @@ internal static class AmqpCloudMessages
         var correlationId = message.Sections.HasFlag(SectionFlag.Properties) ? message.Properties.CorrelationId : null;
         var name = message.Sections.HasFlag(SectionFlag.ApplicationProperties)
             && message.ApplicationProperties.Map[AmqpCloudLinks.MethodNameProperty] is string text && text.Length > 0 ? text : null;
-        return new MethodCall(correlationId, name, Body(message));
+        return new MethodCall(correlationId, name, AmqpMessageBody.Read(message));
     }
 
     /// <summary>The answer to a method call: the call's correlation id unchanged, <c>IoThub-status</c> as an int, the JSON as one data section.</summary>
@@ -90,38 +90,6 @@ internal static class AmqpCloudMessages
         var messageId = system.TryGetValue(SystemProperties.MessageId, out var id) ? id : "(none)";
         var properties = system.Where(p => p.Key != SystemProperties.MessageId).Concat(application).Select(p => $"{p.Key}={p.Value}");
         return new CloudToDeviceSummary(messageId, body.Length, string.Join(", ", properties));
-    }
-
-    /// <summary>The body's bytes: data sections joined, or a string or binary AMQP value; empty for anything else.</summary>
-    public static byte[] Body(AmqpMessage message)
-    {
-        ArgumentNullException.ThrowIfNull(message);
-        var type = message.BodyType;
-        if (type.HasFlag(SectionFlag.Data) && message.DataBody is { } sections)
-        {
-            using var joined = new MemoryStream();
-            foreach (var data in sections)
-            {
-                if (data.Value is ArraySegment<byte> segment)
-                {
-                    joined.Write(segment);
-                }
-                else if (data.Value is byte[] bytes)
-                {
-                    joined.Write(bytes);
-                }
-            }
-
-            return joined.ToArray();
-        }
-
-        return type.HasFlag(SectionFlag.AmqpValue) ? message.ValueBody?.Value switch
-        {
-            string text => Encoding.UTF8.GetBytes(text),
-            byte[] bytes => bytes,
-            ArraySegment<byte> segment => segment.ToArray(),
-            _ => [],
-        } : [];
     }
 }
 

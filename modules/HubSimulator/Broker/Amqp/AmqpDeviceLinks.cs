@@ -164,7 +164,7 @@ public sealed partial class AmqpDeviceLinks(
                 return;
             }
 
-            if (!methods.Complete(deviceId, requestId.Value, status.Value, Encoding.UTF8.GetString(AmqpTelemetry.FromAmqp(message).Body)))
+            if (!methods.Complete(deviceId, requestId.Value, status.Value, Encoding.UTF8.GetString(AmqpMessageBody.Read(message))))
             {
                 LogLateMethodAnswer(logger, deviceId, requestId.Value);
             }

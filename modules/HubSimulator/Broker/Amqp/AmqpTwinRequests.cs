@@ -26,7 +26,7 @@ public sealed class AmqpTwinRequests(TwinStore twins)
         var (status, version, body) = (operation, resource) switch
         {
             (TwinOperations.Get, _) => (200, (long?)null, Encoding.UTF8.GetBytes(twins.Get(deviceId).ToJsonString())),
-            (TwinOperations.Patch, ReportedResource) => PatchReported(deviceId, Body(request)),
+            (TwinOperations.Patch, ReportedResource) => PatchReported(deviceId, AmqpMessageBody.Read(request)),
             (TwinOperations.Put, DesiredNotificationsResource) => Subscribe(subscribe, true),
             (TwinOperations.Delete, DesiredNotificationsResource) => Subscribe(subscribe, false),
             _ => (400, null, TwinRules.RefusalBody(
@@ -66,5 +66,4 @@ public sealed class AmqpTwinRequests(TwinStore twins)
     static string? Annotation(AmqpMessage message, Microsoft.Azure.Amqp.Encoding.AmqpSymbol name) =>
         message.Sections.HasFlag(SectionFlag.MessageAnnotations) && message.MessageAnnotations.Map.TryGetValue(name, out object? value) ? value?.ToString() : null;
 
-    static byte[] Body(AmqpMessage message) => AmqpTelemetry.FromAmqp(message).Body;
 }

@@ -25,7 +25,7 @@ public sealed class AmqpCloudMessagesTests
         Assert.Equal(correlationId, sent.Properties.CorrelationId.ToString());
         Assert.Equal("GET", sent.MessageAnnotations.Map[(AmqpSymbol)"operation"]);
         Assert.Null(sent.MessageAnnotations.Map[(AmqpSymbol)"resource"]);
-        Assert.Empty(AmqpCloudMessages.Body(sent));
+        Assert.Empty(AmqpMessageBody.Read(sent));
     }
 
     [Fact]
@@ -35,7 +35,7 @@ public sealed class AmqpCloudMessagesTests
 
         Assert.Equal("PATCH", sent.MessageAnnotations.Map[(AmqpSymbol)"operation"]);
         Assert.Equal("/properties/reported", sent.MessageAnnotations.Map[(AmqpSymbol)"resource"]);
-        Assert.Equal("""{"a":1}""", Encoding.UTF8.GetString(AmqpCloudMessages.Body(sent)));
+        Assert.Equal("""{"a":1}""", Encoding.UTF8.GetString(AmqpMessageBody.Read(sent)));
     }
 
     [Fact]
@@ -100,7 +100,7 @@ public sealed class AmqpCloudMessagesTests
         Assert.Equal(requestId.ToString(), response.Properties.CorrelationId.ToString());
         Assert.Equal(receivedCall.Properties.CorrelationId.GetType(), response.Properties.CorrelationId.GetType());
         Assert.Equal(200, response.ApplicationProperties.Map["IoThub-status"]);
-        Assert.Equal("""{"ok":true}""", Encoding.UTF8.GetString(AmqpCloudMessages.Body(response)));
+        Assert.Equal("""{"ok":true}""", Encoding.UTF8.GetString(AmqpMessageBody.Read(response)));
     }
 
     [Fact]
@@ -147,7 +147,7 @@ public sealed class AmqpCloudMessagesTests
     {
         using var received = Wire(AmqpMessage.Create(new AmqpValue { Value = "héllo" }));
 
-        Assert.Equal("héllo"u8.ToArray(), AmqpCloudMessages.Body(received));
+        Assert.Equal("héllo"u8.ToArray(), AmqpMessageBody.Read(received));
     }
 
     /// <summary>The message as the other side decodes it from the wire.</summary>
