@@ -3,6 +3,9 @@ namespace EdgeSensorModule.Outbox;
 /// <summary>Writing and reading records, the in-memory index of pending readings, settle records and compaction.</summary>
 public sealed partial class FileOutbox
 {
+    /// <summary>At most this much is read back at once: under the large-object heap's threshold (85,000 bytes).</summary>
+    const int MaxReadBytes = 64 * 1024;
+
     /// <summary>Writes a reading to the log; when the disk refuses it, keeps it in memory (and says so once).</summary>
     void Store(OutboxMessage message, byte[] record)
     {
@@ -31,27 +34,88 @@ public sealed partial class FileOutbox
     }
 
     /// <summary>Reads pending readings back; one that no longer reads back whole is dropped, counted and logged.</summary>
+    /// <summary>
+    /// The messages of <paramref name="sequenceNumbers"/>, read back from their segments: records that lie end to end in
+    /// one segment (readings appended between two settle records) are read with one read. A record that no longer checks
+    /// out is logged, settled and counted as dropped.
+    /// </summary>
     List<OutboxMessage> Load(List<long> sequenceNumbers)
     {
         var messages = new List<OutboxMessage>(sequenceNumbers.Count);
+        var run = new List<PendingLocation>();
         foreach (var sequence in sequenceNumbers)
         {
             pending.TryGet(sequence, out var location);
-            try
+            if (location.IsInMemory)
             {
-                messages.Add(location.IsInMemory
-                    ? heldInMemory[sequence]
-                    : OutboxRecords.ReadAppend(OutboxRecords.Unframe(SegmentNumbered(location.Segment).Read(location.Offset, location.Length))));
+                ReadRun(run, messages);
+                messages.Add(heldInMemory[sequence]);
             }
-            catch (Exception ex) when (ex is IOException or InvalidDataException or EndOfStreamException)
+            else if (run.Count > 0 && !Extends(run, location))
             {
-                LogUnreadable(logger, sequence, folder, ex.Message);
-                Settle(sequence);
-                dropped++;
+                ReadRun(run, messages);
+                run.Add(location);
+            }
+            else
+            {
+                run.Add(location);
             }
         }
 
+        ReadRun(run, messages);
         return messages;
+    }
+
+    /// <summary>Whether <paramref name="next"/> can be read with <paramref name="run"/>: right after it, and the read stays small.</summary>
+    static bool Extends(List<PendingLocation> run, PendingLocation next) =>
+        next.Segment == run[0].Segment
+        && next.Offset == run[^1].Offset + run[^1].Length
+        && next.Offset + next.Length - run[0].Offset <= MaxReadBytes;
+
+    /// <summary>Reads the records of <paramref name="run"/> (end to end in one segment) with one read, and empties it.</summary>
+    void ReadRun(List<PendingLocation> run, List<OutboxMessage> messages)
+    {
+        if (run.Count == 0)
+        {
+            return;
+        }
+
+        var first = run[0];
+        byte[]? stored = null;
+        try
+        {
+            stored = SegmentNumbered(first.Segment).Read(first.Offset, run[^1].Offset + run[^1].Length - first.Offset);
+        }
+        catch (Exception ex) when (ex is IOException or InvalidDataException)
+        {
+            foreach (var location in run)
+            {
+                Unreadable(location.Sequence, ex.Message);
+            }
+        }
+
+        for (var i = 0; stored is not null && i < run.Count; i++)
+        {
+            var location = run[i];
+            try
+            {
+                var record = stored.AsMemory(location.Offset - first.Offset, location.Length);
+                messages.Add(OutboxRecords.ReadAppend(OutboxRecords.Unframe(record)));
+            }
+            catch (Exception ex) when (ex is IOException or InvalidDataException)
+            {
+                Unreadable(location.Sequence, ex.Message);
+            }
+        }
+
+        run.Clear();
+    }
+
+    void Unreadable(long sequence, string reason)
+    {
+        LogUnreadable(logger, sequence, folder, reason);
+        Settle(sequence);
+        dropped++;
     }
 
     void Track(PendingLocation location)

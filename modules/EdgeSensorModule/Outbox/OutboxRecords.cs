@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.IO.Hashing;
-using System.Text;
 using IotHub.Protocol;
 
 namespace EdgeSensorModule.Outbox;
@@ -55,22 +54,34 @@ internal static class OutboxRecords
     /// <summary>Length of a segment header record on disk.</summary>
     public const int SegmentHeaderBytes = FrameBytes + 1 + 1 + sizeof(long);
 
-    public static byte[] SegmentHeader(long baseSequence) => Frame(writer =>
+    public static byte[] SegmentHeader(long baseSequence)
     {
+        var record = Allocate(1 + 1 + sizeof(long), out var writer);
         writer.Write((byte)OutboxRecordType.SegmentHeader);
         writer.Write(FormatVersion);
         writer.Write(baseSequence);
-    });
+        return Seal(record, writer);
+    }
 
-    public static byte[] Append(OutboxMessage message) => Frame(writer =>
+    public static byte[] Append(OutboxMessage message)
     {
         var hub = message.Message;
+        var size = 1 + sizeof(long) + RecordFields.SizeOf(hub.MessageId) + sizeof(long)
+            + RecordFields.SizeOfOptional(hub.ContentType) + RecordFields.SizeOfOptional(hub.ContentEncoding)
+            + RecordFields.SizeOf7BitEncoded(hub.ApplicationProperties.Count)
+            + RecordFields.SizeOf7BitEncoded(hub.Body.Length) + hub.Body.Length;
+        foreach (var (key, value) in hub.ApplicationProperties)
+        {
+            size += RecordFields.SizeOf(key) + RecordFields.SizeOf(value);
+        }
+
+        var record = Allocate(size, out var writer);
         writer.Write((byte)OutboxRecordType.Append);
         writer.Write(message.SequenceNumber);
         writer.Write(hub.MessageId);
         writer.Write(hub.CreationTimeUtc is { } created ? created.UtcTicks : -1L);
-        WriteOptional(writer, hub.ContentType);
-        WriteOptional(writer, hub.ContentEncoding);
+        WriteOptional(ref writer, hub.ContentType);
+        WriteOptional(ref writer, hub.ContentEncoding);
         writer.Write7BitEncodedInt(hub.ApplicationProperties.Count);
         foreach (var (key, value) in hub.ApplicationProperties)
         {
@@ -80,25 +91,35 @@ internal static class OutboxRecords
 
         writer.Write7BitEncodedInt(hub.Body.Length);
         writer.Write(hub.Body.Span);
-    });
+        return Seal(record, writer);
+    }
 
     /// <summary>Settles sequence numbers, written as runs (start, length) so a batch of 64 usually takes a few bytes.</summary>
-    public static byte[] Settle(SettleReason reason, IEnumerable<long> sequenceNumbers) => Frame(writer =>
+    public static byte[] Settle(SettleReason reason, IEnumerable<long> sequenceNumbers)
     {
+        var runs = Runs(sequenceNumbers.Order()).ToList();
+        var size = 1 + 1 + RecordFields.SizeOf7BitEncoded(runs.Count);
+        foreach (var (_, length) in runs)
+        {
+            size += sizeof(long) + RecordFields.SizeOf7BitEncoded(length);
+        }
+
+        var record = Allocate(size, out var writer);
         writer.Write((byte)OutboxRecordType.Settle);
         writer.Write((byte)reason);
-        var runs = Runs(sequenceNumbers.Order()).ToList();
         writer.Write7BitEncodedInt(runs.Count);
         foreach (var (start, length) in runs)
         {
             writer.Write(start);
             writer.Write7BitEncodedInt(length);
         }
-    });
+
+        return Seal(record, writer);
+    }
 
     public static long ReadSegmentHeader(ReadOnlyMemory<byte> payload)
     {
-        using var reader = Reader(payload);
+        var reader = Reader(payload);
         var version = reader.ReadByte();
         if (version != FormatVersion)
         {
@@ -108,29 +129,32 @@ internal static class OutboxRecords
         return reader.ReadInt64();
     }
 
+    /// <summary>The reading a record holds; its body is a slice of <paramref name="payload"/>, not a copy.</summary>
     public static OutboxMessage ReadAppend(ReadOnlyMemory<byte> payload)
     {
-        using var reader = Reader(payload);
+        var reader = Reader(payload);
         var sequence = reader.ReadInt64();
         var messageId = reader.ReadString();
         var ticks = reader.ReadInt64();
-        var contentType = ReadOptional(reader);
-        var contentEncoding = ReadOptional(reader);
+        var contentType = ReadOptional(ref reader);
+        var contentEncoding = ReadOptional(ref reader);
         var count = reader.Read7BitEncodedInt();
-        var properties = new List<KeyValuePair<string, string>>(count);
+        var properties = new List<KeyValuePair<string, string>>(Math.Min(count, 16));
         for (var i = 0; i < count; i++)
         {
             properties.Add(new(reader.ReadString(), reader.ReadString()));
         }
 
-        var body = reader.ReadBytes(reader.Read7BitEncodedInt());
+        var length = reader.Read7BitEncodedInt();
+        var start = 1 + reader.Position;
+        reader.Take(length);
         DateTimeOffset? created = ticks < 0 ? null : new DateTimeOffset(ticks, TimeSpan.Zero);
-        return new OutboxMessage(sequence, new HubMessage(messageId, created, contentType, contentEncoding, properties, body));
+        return new OutboxMessage(sequence, new HubMessage(messageId, created, contentType, contentEncoding, properties, payload.Slice(start, length)));
     }
 
     public static (SettleReason Reason, IEnumerable<long> SequenceNumbers) ReadSettle(ReadOnlyMemory<byte> payload)
     {
-        using var reader = Reader(payload);
+        var reader = Reader(payload);
         var reason = (SettleReason)reader.ReadByte();
         var runs = new List<(long Start, int Length)>();
         for (var count = reader.Read7BitEncodedInt(); count > 0; count--)
@@ -178,32 +202,38 @@ internal static class OutboxRecords
     static bool PlausibleLength(uint length) => length is > 0 and <= MaxPayloadBytes;
 
     /// <summary>Reads one record back from the bytes stored at its offset; throws when they no longer check out.</summary>
-    public static ReadOnlyMemory<byte> Unframe(byte[] stored) =>
+    public static ReadOnlyMemory<byte> Unframe(ReadOnlyMemory<byte> stored) =>
         TryFrame(stored, 0) is { } record && record.Length == stored.Length
             ? record.Payload
             : throw new InvalidDataException("The stored record no longer matches its checksum.");
 
-    static byte[] Frame(Action<BinaryWriter> write)
+    /// <summary>An array for a frame with a payload of <paramref name="payloadBytes"/>, and a writer over its payload.</summary>
+    static byte[] Allocate(int payloadBytes, out RecordWriter writer)
     {
-        using var buffer = new MemoryStream();
-        buffer.Write(new byte[FrameBytes]);
-        using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
-        {
-            write(writer);
-        }
-
-        var bytes = buffer.ToArray();
-        var payload = bytes.AsSpan(FrameBytes);
-        BinaryPrimitives.WriteUInt32LittleEndian(bytes, Magic);
-        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(4), (uint)payload.Length);
-        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(8), Crc32.HashToUInt32(payload));
-        return bytes;
+        var record = new byte[FrameBytes + payloadBytes];
+        writer = new RecordWriter(record.AsSpan(FrameBytes));
+        return record;
     }
 
-    static BinaryReader Reader(ReadOnlyMemory<byte> payload) =>
-        new(new MemoryStream(payload[1..].ToArray(), writable: false), Encoding.UTF8);
+    /// <summary>Writes the frame in front of the payload <paramref name="writer"/> filled.</summary>
+    static byte[] Seal(byte[] record, RecordWriter writer)
+    {
+        var payload = record.AsSpan(FrameBytes);
+        if (writer.Position != payload.Length)
+        {
+            throw new InvalidOperationException($"A record's payload took {writer.Position} bytes, not the {payload.Length} counted.");
+        }
 
-    static void WriteOptional(BinaryWriter writer, string? value)
+        BinaryPrimitives.WriteUInt32LittleEndian(record, Magic);
+        BinaryPrimitives.WriteUInt32LittleEndian(record.AsSpan(4), (uint)payload.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(record.AsSpan(8), Crc32.HashToUInt32(payload));
+        return record;
+    }
+
+    /// <summary>A reader past the payload's type byte.</summary>
+    static RecordReader Reader(ReadOnlyMemory<byte> payload) => new(payload.Span[1..]);
+
+    static void WriteOptional(ref RecordWriter writer, string? value)
     {
         writer.Write(value is not null);
         if (value is not null)
@@ -212,7 +242,7 @@ internal static class OutboxRecords
         }
     }
 
-    static string? ReadOptional(BinaryReader reader) => reader.ReadBoolean() ? reader.ReadString() : null;
+    static string? ReadOptional(ref RecordReader reader) => reader.ReadBoolean() ? reader.ReadString() : null;
 
     static IEnumerable<(long Start, int Length)> Runs(IEnumerable<long> ascending)
     {

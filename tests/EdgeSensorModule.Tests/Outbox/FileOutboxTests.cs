@@ -117,5 +117,26 @@ public sealed class FileOutboxTests : IDisposable
         Assert.Single(files.Segments);
     }
 
+    [Fact]
+    public void Pending_OneRecordDamagedOnDisk_LosesOnlyThatReading()
+    {
+        using var outbox = files.Open();
+        var appended = OutboxFiles.Append(outbox, 10);
+        var readingThree = OutboxRecords.SegmentHeaderBytes + appended.Take(3).Sum(m => OutboxRecords.Append(m).Length);
+        using (var segment = new FileStream(files.Segments[^1], FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite))
+        {
+            segment.Position = readingThree + (OutboxRecords.Append(appended[3]).Length / 2);
+            var original = segment.ReadByte();
+            segment.Position--;
+            segment.WriteByte((byte)(original ^ 0x5A)); // read back in one run with its neighbours
+        }
+
+        var pending = OutboxFiles.AllPending(outbox);
+
+        Assert.Equal([0L, 1, 2, 4, 5, 6, 7, 8, 9], pending.Select(m => m.SequenceNumber));
+        Assert.All(pending, m => OutboxFiles.AssertSameMessage(appended[(int)m.SequenceNumber], m));
+        Assert.Equal(1, outbox.Dropped);
+    }
+
     public void Dispose() => files.Dispose();
 }
