@@ -19,36 +19,36 @@ public static class AmqpTelemetry
     public const string CreationTimeProperty = "iothub-creation-time-utc";
 
     /// <summary>
-    /// The AMQP message a device sends for <paramref name="message"/>. The body is not copied when it is an array
-    /// segment already (the outbox's read-back): the library only reads it while encoding the transfer.
+    /// The AMQP message a device sends for <paramref name="message"/>, encoded once (<see cref="EncodedAmqpMessage"/>):
+    /// the properties section, the application-properties section when there are any, one data section.
     /// </summary>
     public static AmqpMessage ToAmqp(HubMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var body = MemoryMarshal.TryGetArray(message.Body, out var segment) ? segment : new ArraySegment<byte>(message.Body.ToArray());
-        var amqp = AmqpMessage.Create(new Data { Value = body });
-        amqp.Properties.MessageId = message.MessageId;
+        var properties = new Properties { MessageId = message.MessageId };
         if (message.ContentType is not null)
         {
-            amqp.Properties.ContentType = message.ContentType;
+            properties.ContentType = message.ContentType;
         }
 
         if (message.ContentEncoding is not null)
         {
-            amqp.Properties.ContentEncoding = message.ContentEncoding;
+            properties.ContentEncoding = message.ContentEncoding;
         }
 
+        var application = new ApplicationProperties();
         if (message.CreationTimeUtc is { } created)
         {
-            amqp.ApplicationProperties.Map[CreationTimeProperty] = created.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
+            application.Map[CreationTimeProperty] = created.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
         }
 
         foreach (var (key, value) in message.ApplicationProperties)
         {
-            amqp.ApplicationProperties.Map[key] = value;
+            application.Map[key] = value;
         }
 
-        return amqp;
+        var body = new Data { Value = MemoryMarshal.TryGetArray(message.Body, out var segment) ? segment : new ArraySegment<byte>(message.Body.ToArray()) };
+        return application.Map.Count > 0 ? EncodedAmqpMessage.Encode(properties, application, body) : EncodedAmqpMessage.Encode(properties, body);
     }
 
     /// <summary>
