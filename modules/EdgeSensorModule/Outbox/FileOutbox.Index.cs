@@ -7,7 +7,7 @@ public sealed partial class FileOutbox
     const int MaxReadBytes = 64 * 1024;
 
     /// <summary>Writes a reading to the log; when the disk refuses it, keeps it in memory (and says so once).</summary>
-    void Store(OutboxMessage message, byte[] record)
+    void Store(OutboxMessage message, ReadOnlySpan<byte> record)
     {
         var sequence = message.SequenceNumber;
         try
@@ -42,7 +42,8 @@ public sealed partial class FileOutbox
     List<OutboxMessage> Load(List<long> sequenceNumbers)
     {
         var messages = new List<OutboxMessage>(sequenceNumbers.Count);
-        var run = new List<PendingLocation>();
+        var run = readRun;
+        run.Clear();
         foreach (var sequence in sequenceNumbers)
         {
             pending.TryGet(sequence, out var location);

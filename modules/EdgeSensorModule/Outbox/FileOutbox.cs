@@ -18,6 +18,9 @@ public sealed partial class FileOutbox : IOutbox, IDisposable
 {
     static readonly TimeSpan OverflowLogInterval = TimeSpan.FromMinutes(1);
 
+    /// <summary>A reading's record is written from one reused array up to this size (a typical reading takes ~350 bytes).</summary>
+    const int ScratchBytes = 4096;
+
     readonly Lock gate = new();
     readonly string folder;
     readonly OutboxOptions options;
@@ -28,6 +31,8 @@ public sealed partial class FileOutbox : IOutbox, IDisposable
     readonly List<OutboxSegment> segments = [];
     readonly PendingIndex pending = new();
     readonly Dictionary<long, OutboxMessage> heldInMemory = [];
+    readonly List<PendingLocation> readRun = [];
+    readonly byte[] recordScratch = new byte[ScratchBytes];
     GroupCommit? groupCommit;
     FileStream? folderLock;
     MessageIdReservation? reservation;
@@ -113,9 +118,9 @@ public sealed partial class FileOutbox : IOutbox, IDisposable
             }
 
             var message = new OutboxMessage(sequence, create(sequence));
-            var record = OutboxRecords.Append(message);
+            var record = RecordOf(message);
             MakeRoom(record.Length);
-            Store(message, record);
+            Store(message, record.Span);
             nextSequenceNumber++;
             return message;
         }
@@ -204,6 +209,15 @@ public sealed partial class FileOutbox : IOutbox, IDisposable
     }
 
     /// <summary>Issues <paramref name="sequence"/> only once a reservation covering it is on the device.</summary>
+    /// <summary>The record of <paramref name="message"/>, in the reused array when it fits (it is written before the next append).</summary>
+    ReadOnlyMemory<byte> RecordOf(OutboxMessage message)
+    {
+        var length = OutboxRecords.AppendLength(message);
+        var record = length <= recordScratch.Length ? recordScratch.AsMemory(0, length) : new byte[length];
+        OutboxRecords.WriteAppend(message, record.Span);
+        return record;
+    }
+
     bool Reserve(long sequence)
     {
         try

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Hashing;
 using IotHub.Protocol;
+using IotHub.Protocol.Telemetry;
 
 namespace EdgeSensorModule.Outbox;
 
@@ -51,6 +52,16 @@ internal static class OutboxRecords
     /// <summary>A record is never larger: IoT Hub's 256 KiB body plus properties, with room to spare.</summary>
     public const int MaxPayloadBytes = 1024 * 1024;
 
+    /// <summary>
+    /// What almost every reading repeats (content type and encoding, the alert property and its values): read back as
+    /// these instances instead of a new string each time.
+    /// </summary>
+    static readonly string[] KnownStrings =
+    [
+        TelemetryContract.ContentType, TelemetryContract.ContentEncoding, TelemetryContract.TemperatureAlertProperty,
+        TelemetryContract.FormatAlert(true), TelemetryContract.FormatAlert(false),
+    ];
+
     /// <summary>Length of a segment header record on disk.</summary>
     public const int SegmentHeaderBytes = FrameBytes + 1 + 1 + sizeof(long);
 
@@ -60,38 +71,56 @@ internal static class OutboxRecords
         writer.Write((byte)OutboxRecordType.SegmentHeader);
         writer.Write(FormatVersion);
         writer.Write(baseSequence);
-        return Seal(record, writer);
+        Seal(record, writer);
+        return record;
     }
 
     public static byte[] Append(OutboxMessage message)
     {
+        var record = new byte[AppendLength(message)];
+        WriteAppend(message, record);
+        return record;
+    }
+
+    /// <summary>The length on disk of the record <see cref="WriteAppend"/> writes for <paramref name="message"/>.</summary>
+    public static int AppendLength(OutboxMessage message)
+    {
         var hub = message.Message;
+        var properties = hub.ApplicationProperties;
         var size = 1 + sizeof(long) + RecordFields.SizeOf(hub.MessageId) + sizeof(long)
             + RecordFields.SizeOfOptional(hub.ContentType) + RecordFields.SizeOfOptional(hub.ContentEncoding)
-            + RecordFields.SizeOf7BitEncoded(hub.ApplicationProperties.Count)
+            + RecordFields.SizeOf7BitEncoded(properties.Count)
             + RecordFields.SizeOf7BitEncoded(hub.Body.Length) + hub.Body.Length;
-        foreach (var (key, value) in hub.ApplicationProperties)
+        for (var i = 0; i < properties.Count; i++)
         {
-            size += RecordFields.SizeOf(key) + RecordFields.SizeOf(value);
+            size += RecordFields.SizeOf(properties[i].Key) + RecordFields.SizeOf(properties[i].Value);
         }
 
-        var record = Allocate(size, out var writer);
+        return FrameBytes + size;
+    }
+
+    /// <summary>Writes the record of <paramref name="message"/> into <paramref name="record"/>, exactly <see cref="AppendLength"/> long.</summary>
+    public static void WriteAppend(OutboxMessage message, Span<byte> record)
+    {
+        var hub = message.Message;
+        var properties = hub.ApplicationProperties;
+        var writer = new RecordWriter(record[FrameBytes..]);
         writer.Write((byte)OutboxRecordType.Append);
         writer.Write(message.SequenceNumber);
         writer.Write(hub.MessageId);
         writer.Write(hub.CreationTimeUtc is { } created ? created.UtcTicks : -1L);
         WriteOptional(ref writer, hub.ContentType);
         WriteOptional(ref writer, hub.ContentEncoding);
-        writer.Write7BitEncodedInt(hub.ApplicationProperties.Count);
-        foreach (var (key, value) in hub.ApplicationProperties)
+        writer.Write7BitEncodedInt(properties.Count);
+        for (var i = 0; i < properties.Count; i++)
         {
-            writer.Write(key);
-            writer.Write(value);
+            writer.Write(properties[i].Key);
+            writer.Write(properties[i].Value);
         }
 
         writer.Write7BitEncodedInt(hub.Body.Length);
         writer.Write(hub.Body.Span);
-        return Seal(record, writer);
+        Seal(record, writer);
     }
 
     /// <summary>Settles sequence numbers, written as runs (start, length) so a batch of 64 usually takes a few bytes.</summary>
@@ -114,7 +143,8 @@ internal static class OutboxRecords
             writer.Write7BitEncodedInt(length);
         }
 
-        return Seal(record, writer);
+        Seal(record, writer);
+        return record;
     }
 
     public static long ReadSegmentHeader(ReadOnlyMemory<byte> payload)
@@ -134,7 +164,7 @@ internal static class OutboxRecords
     {
         var reader = Reader(payload);
         var sequence = reader.ReadInt64();
-        var messageId = reader.ReadString();
+        var messageId = reader.ReadString(KnownStrings);
         var ticks = reader.ReadInt64();
         var contentType = ReadOptional(ref reader);
         var contentEncoding = ReadOptional(ref reader);
@@ -142,7 +172,7 @@ internal static class OutboxRecords
         var properties = new List<KeyValuePair<string, string>>(Math.Min(count, 16));
         for (var i = 0; i < count; i++)
         {
-            properties.Add(new(reader.ReadString(), reader.ReadString()));
+            properties.Add(new(reader.ReadString(KnownStrings), reader.ReadString(KnownStrings)));
         }
 
         var length = reader.Read7BitEncodedInt();
@@ -216,18 +246,17 @@ internal static class OutboxRecords
     }
 
     /// <summary>Writes the frame in front of the payload <paramref name="writer"/> filled.</summary>
-    static byte[] Seal(byte[] record, RecordWriter writer)
+    static void Seal(Span<byte> record, RecordWriter writer)
     {
-        var payload = record.AsSpan(FrameBytes);
+        var payload = record[FrameBytes..];
         if (writer.Position != payload.Length)
         {
             throw new InvalidOperationException($"A record's payload took {writer.Position} bytes, not the {payload.Length} counted.");
         }
 
         BinaryPrimitives.WriteUInt32LittleEndian(record, Magic);
-        BinaryPrimitives.WriteUInt32LittleEndian(record.AsSpan(4), (uint)payload.Length);
-        BinaryPrimitives.WriteUInt32LittleEndian(record.AsSpan(8), Crc32.HashToUInt32(payload));
-        return record;
+        BinaryPrimitives.WriteUInt32LittleEndian(record[4..], (uint)payload.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(record[8..], Crc32.HashToUInt32(payload));
     }
 
     /// <summary>A reader past the payload's type byte.</summary>
@@ -242,7 +271,7 @@ internal static class OutboxRecords
         }
     }
 
-    static string? ReadOptional(ref RecordReader reader) => reader.ReadBoolean() ? reader.ReadString() : null;
+    static string? ReadOptional(ref RecordReader reader) => reader.ReadBoolean() ? reader.ReadString(KnownStrings) : null;
 
     static IEnumerable<(long Start, int Length)> Runs(IEnumerable<long> ascending)
     {

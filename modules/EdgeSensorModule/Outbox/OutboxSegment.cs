@@ -72,7 +72,7 @@ internal sealed class OutboxSegment : IDisposable
         new(path, number, File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite), new FileInfo(path).Length, flush);
 
     /// <summary>Writes a record at the end; returns its offset. On failure the file is cut back to where it was.</summary>
-    public long Append(byte[] record, bool flush)
+    public long Append(ReadOnlySpan<byte> record, bool flush)
     {
         var offset = Length;
         try

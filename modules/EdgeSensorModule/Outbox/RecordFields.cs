@@ -83,6 +83,21 @@ internal ref struct RecordReader(ReadOnlySpan<byte> source)
 
     public string ReadString() => Encoding.UTF8.GetString(Take(Read7BitEncodedInt()));
 
+    /// <summary>Reads a string; when its bytes spell one of <paramref name="known"/>, that instance is returned.</summary>
+    public string ReadString(ReadOnlySpan<string> known)
+    {
+        var bytes = Take(Read7BitEncodedInt());
+        foreach (var candidate in known)
+        {
+            if (candidate.Length == bytes.Length && Ascii.Equals(bytes, candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return Encoding.UTF8.GetString(bytes);
+    }
+
     /// <summary>Skips <paramref name="count"/> bytes and returns them.</summary>
     public ReadOnlySpan<byte> Take(int count)
     {

@@ -25,15 +25,15 @@ public static class AmqpTelemetry
     public static AmqpMessage ToAmqp(HubMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var properties = new Properties { MessageId = message.MessageId };
+        var system = new Properties { MessageId = message.MessageId };
         if (message.ContentType is not null)
         {
-            properties.ContentType = message.ContentType;
+            system.ContentType = message.ContentType;
         }
 
         if (message.ContentEncoding is not null)
         {
-            properties.ContentEncoding = message.ContentEncoding;
+            system.ContentEncoding = message.ContentEncoding;
         }
 
         var application = new ApplicationProperties();
@@ -42,13 +42,14 @@ public static class AmqpTelemetry
             application.Map[CreationTimeProperty] = created.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
         }
 
-        foreach (var (key, value) in message.ApplicationProperties)
+        var properties = message.ApplicationProperties;
+        for (var i = 0; i < properties.Count; i++)
         {
-            application.Map[key] = value;
+            application.Map[properties[i].Key] = properties[i].Value;
         }
 
         var body = new Data { Value = MemoryMarshal.TryGetArray(message.Body, out var segment) ? segment : new ArraySegment<byte>(message.Body.ToArray()) };
-        return application.Map.Count > 0 ? EncodedAmqpMessage.Encode(properties, application, body) : EncodedAmqpMessage.Encode(properties, body);
+        return application.Map.Count > 0 ? EncodedAmqpMessage.Encode(system, application, body) : EncodedAmqpMessage.Encode(system, body);
     }
 
     /// <summary>

@@ -59,12 +59,13 @@ public sealed class StreamTransport : TransportBase
             return false;
         }
 
-        task.ContinueWith(done =>
+        task.ContinueWith(static (done, state) =>
         {
-            Finish(done, args, args.Count);
+            var (transport, args) = ((StreamTransport, TransportAsyncCallbackArgs))state!;
+            transport.Finish(done, args, args.Count);
             args.CompletedSynchronously = false;
             args.CompletedCallback(args);
-        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }, (this, args), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         return true;
     }
 
@@ -89,12 +90,13 @@ public sealed class StreamTransport : TransportBase
             return false;
         }
 
-        task.ContinueWith(done =>
+        task.ContinueWith(static (done, state) =>
         {
-            Finish(done, args, done.IsCompletedSuccessfully ? done.Result : 0);
+            var (transport, args) = ((StreamTransport, TransportAsyncCallbackArgs))state!;
+            transport.Finish(done, args, done.IsCompletedSuccessfully ? done.Result : 0);
             args.CompletedSynchronously = false;
             args.CompletedCallback(args);
-        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }, (this, args), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         return true;
     }
 
@@ -126,20 +128,21 @@ public sealed class StreamTransport : TransportBase
         }
         else
         {
+            var parts = args.ByteBufferList;
             var length = 0;
-            foreach (var part in args.ByteBufferList)
+            for (var i = 0; i < parts.Count; i++)
             {
-                length += part.Length;
+                length += parts[i].Length;
             }
 
             var joined = ArrayPool<byte>.Shared.Rent(length);
             try
             {
                 var at = 0;
-                foreach (var part in args.ByteBufferList)
+                for (var i = 0; i < parts.Count; i++)
                 {
-                    part.Buffer.AsSpan(part.Offset, part.Length).CopyTo(joined.AsSpan(at));
-                    at += part.Length;
+                    parts[i].Buffer.AsSpan(parts[i].Offset, parts[i].Length).CopyTo(joined.AsSpan(at));
+                    at += parts[i].Length;
                 }
 
                 await stream.WriteAsync(joined.AsMemory(0, length)).ConfigureAwait(false);

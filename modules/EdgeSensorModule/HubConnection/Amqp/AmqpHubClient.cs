@@ -132,17 +132,18 @@ public sealed partial class AmqpHubClient : IHubClient
 
         Outcome outcome;
         using var amqpMessage = AmqpTelemetry.ToAmqp(message);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(device.OperationTimeout);
+        connection.AbortWhenCancelled(cancellationToken);
         try
         {
-            outcome = await connection.Link.SendMessageAsync(amqpMessage, connection.NextDeliveryTag(), AmqpConstants.NullBinary, timeout.Token);
+            // The library's own timer per send is the timeout; a cancellation aborts the connection (once per
+            // connection, not a registration and a timer of our own per message): the shutdown grace ran out.
+            outcome = await connection.Link.SendMessageAsync(amqpMessage, connection.NextDeliveryTag(), AmqpConstants.NullBinary, device.OperationTimeout);
         }
         catch (Exception ex) when (cancellationToken.IsCancellationRequested)
         {
             throw new OperationCanceledException($"Sending message {message.MessageId} was cancelled.", ex, cancellationToken);
         }
-        catch (Exception ex) when (timeout.IsCancellationRequested || ex is TimeoutException)
+        catch (Exception ex) when (ex is TimeoutException)
         {
             throw new HubException(HubErrorCode.Timeout, $"No acknowledgement from {endpoint} within Device__OperationTimeout ({device.OperationTimeout}).", ex);
         }
@@ -194,6 +195,7 @@ public sealed partial class AmqpHubClient : IHubClient
 
     void OnClosed(Connection connection)
     {
+        connection.StopAbortingOnCancel();
         EndTwinRequests(connection);
         if (connection.Closing)
         {
@@ -225,13 +227,48 @@ public sealed partial class AmqpHubClient : IHubClient
         /// <summary>The methods pair's sender, once attached.</summary>
         public volatile SendingAmqpLink? MethodsSender;
 
+        readonly Lock gate = new();
         long deliveryTags;
+        CancellationToken abortsOn;
+        CancellationTokenRegistration abortRegistration;
 
         /// <summary>
         /// A delivery tag unique on this link (AMQP 1.0 2.6.12: unique among its unsettled deliveries): a counter, not
         /// the SDK's random Guid, which costs a random-number read per message.
         /// </summary>
         public ArraySegment<byte> NextDeliveryTag() => new(BitConverter.GetBytes(Interlocked.Increment(ref deliveryTags)));
+
+        /// <summary>
+        /// Aborts the connection when <paramref name="token"/> is cancelled, which ends every send in flight; registered
+        /// once per token (the delivery loop sends every message with the same one).
+        /// </summary>
+        public void AbortWhenCancelled(CancellationToken token)
+        {
+            if (!token.CanBeCanceled || token == abortsOn)
+            {
+                return;
+            }
+
+            lock (gate)
+            {
+                if (token != abortsOn)
+                {
+                    abortRegistration.Dispose();
+                    abortRegistration = token.Register(static state => ((AmqpConnection)state!).Abort(), Amqp);
+                    abortsOn = token;
+                }
+            }
+        }
+
+        /// <summary>The connection is closed: the token no longer holds it.</summary>
+        public void StopAbortingOnCancel()
+        {
+            lock (gate)
+            {
+                abortRegistration.Dispose();
+                abortRegistration = default;
+            }
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Connected to {Endpoint} as device {DeviceId} (AMQP)")]

@@ -25,11 +25,19 @@ public sealed record SensorHealthSnapshot(
     long Failures,
     DateTimeOffset? LastReadingAt);
 
-/// <summary>Counters and state of the sensor. Written by the sampling loop, read by anyone.</summary>
+/// <summary>
+/// Counters and state of the sensor. Written by the sampling loop (each reading, so no object per reading), read by
+/// anyone as a <see cref="SensorHealthSnapshot"/>.
+/// </summary>
 public sealed class SensorHealth
 {
     readonly Lock gate = new();
-    SensorHealthSnapshot current = new(SensorState.Starting, null, 0, 0, 0, null);
+    SensorState state = SensorState.Starting;
+    string? lastError;
+    int consecutiveFailures;
+    long reads;
+    long failures;
+    DateTimeOffset? lastReadingAt;
 
     /// <summary>The state now.</summary>
     public SensorHealthSnapshot Snapshot
@@ -38,7 +46,7 @@ public sealed class SensorHealth
         {
             lock (gate)
             {
-                return current;
+                return new(state, lastError, consecutiveFailures, reads, failures, lastReadingAt);
             }
         }
     }
@@ -48,22 +56,19 @@ public sealed class SensorHealth
     {
         lock (gate)
         {
-            current = result.Reading is { } reading
-                ? current with
-                {
-                    State = SensorState.Healthy,
-                    ConsecutiveFailures = 0,
-                    Reads = current.Reads + 1,
-                    LastReadingAt = reading.Timestamp,
-                }
-                : current with
-                {
-                    State = chipConnected ? SensorState.Failing : SensorState.Unavailable,
-                    LastError = $"{result.Failure}: {result.Error}",
-                    ConsecutiveFailures = current.ConsecutiveFailures + 1,
-                    Reads = current.Reads + 1,
-                    Failures = current.Failures + 1,
-                };
+            reads++;
+            if (result.Reading is { } reading)
+            {
+                state = SensorState.Healthy;
+                consecutiveFailures = 0;
+                lastReadingAt = reading.Timestamp;
+                return;
+            }
+
+            state = chipConnected ? SensorState.Failing : SensorState.Unavailable;
+            lastError = $"{result.Failure}: {result.Error}";
+            consecutiveFailures++;
+            failures++;
         }
     }
 }

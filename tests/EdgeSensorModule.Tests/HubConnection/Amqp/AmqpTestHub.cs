@@ -11,9 +11,10 @@ namespace EdgeSensorModule.Tests.HubConnection.Amqp;
 /// An AMQP hub on Microsoft.Azure.Amqp for what the simulator does not do on purpose, run as a
 /// <see cref="TestInfrastructure.TlsTestServer"/> session: it takes telemetry (Accepted), and treats the twin,
 /// methods and C2D links as <see cref="CloudLinks"/> says: refuses them with <c>amqp:not-found</c> (a hub without
-/// them), attaches them and never answers a request, or never answers their attach at all.
+/// them), attaches them and never answers a request, or never answers their attach at all. Unless
+/// <paramref name="settlesTelemetry"/>, it takes telemetry and never settles it (a hub that stopped answering).
 /// </summary>
-internal sealed class AmqpTestHub(AmqpTestHub.CloudLinks cloudLinks) : IRuntimeProvider
+internal sealed class AmqpTestHub(AmqpTestHub.CloudLinks cloudLinks, bool settlesTelemetry = true) : IRuntimeProvider
 {
     /// <summary>What the hub does with the device's twin, methods and C2D links.</summary>
     public enum CloudLinks
@@ -85,6 +86,12 @@ internal sealed class AmqpTestHub(AmqpTestHub.CloudLinks cloudLinks) : IRuntimeP
         var into = telemetryLink ? telemetry : AmqpCloudLinks.Parse(address, out _) == AmqpCloudLinks.Kind.Twin ? twinRequests : null;
         link.RegisterMessageListener(message =>
         {
+            if (telemetryLink && !settlesTelemetry)
+            {
+                telemetry.Writer.TryWrite(message);
+                return;
+            }
+
             link.DisposeMessage(message, AmqpConstants.AcceptedOutcome, settled: true, batchable: false);
             if (into is null || !into.Writer.TryWrite(message))
             {

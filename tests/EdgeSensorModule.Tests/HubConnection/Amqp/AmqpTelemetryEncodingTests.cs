@@ -5,7 +5,7 @@ using IotHub.Protocol;
 using Microsoft.Azure.Amqp;
 using Microsoft.Azure.Amqp.Framing;
 
-namespace EdgeSensorModule.Tests.HubConnection;
+namespace EdgeSensorModule.Tests.HubConnection.Amqp;
 
 /// <summary>
 /// The telemetry message is encoded once by the project (<see cref="EncodedAmqpMessage"/>); its bytes must be the ones
