@@ -19,37 +19,14 @@ public static class AmqpTelemetry
     public const string CreationTimeProperty = "iothub-creation-time-utc";
 
     /// <summary>
-    /// The AMQP message a device sends for <paramref name="message"/>, encoded once (<see cref="EncodedAmqpMessage"/>):
-    /// the properties section, the application-properties section when there are any, one data section.
+    /// The AMQP message a device sends for <paramref name="message"/>, encoded once into one array
+    /// (<see cref="TelemetrySections"/>, <see cref="EncodedAmqpMessage"/>): the properties section, the
+    /// application-properties section when there are any, one data section.
     /// </summary>
     public static AmqpMessage ToAmqp(HubMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var system = new Properties { MessageId = message.MessageId };
-        if (message.ContentType is not null)
-        {
-            system.ContentType = message.ContentType;
-        }
-
-        if (message.ContentEncoding is not null)
-        {
-            system.ContentEncoding = message.ContentEncoding;
-        }
-
-        var application = new ApplicationProperties();
-        if (message.CreationTimeUtc is { } created)
-        {
-            application.Map[CreationTimeProperty] = created.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
-        }
-
-        var properties = message.ApplicationProperties;
-        for (var i = 0; i < properties.Count; i++)
-        {
-            application.Map[properties[i].Key] = properties[i].Value;
-        }
-
-        var body = new Data { Value = MemoryMarshal.TryGetArray(message.Body, out var segment) ? segment : new ArraySegment<byte>(message.Body.ToArray()) };
-        return application.Map.Count > 0 ? EncodedAmqpMessage.Encode(system, application, body) : EncodedAmqpMessage.Encode(system, body);
+        return new EncodedAmqpMessage(TelemetrySections.Encode(message));
     }
 
     /// <summary>

@@ -1,5 +1,4 @@
 using Microsoft.Azure.Amqp;
-using Microsoft.Azure.Amqp.Encoding;
 
 namespace IotHub.Amqp;
 
@@ -8,36 +7,18 @@ namespace IotHub.Amqp;
 /// outgoing messages (<see cref="AmqpMessage.Create(Microsoft.Azure.Amqp.Framing.Data)"/>) encode every section each
 /// time their size is asked for, and <see cref="SendingAmqpLink"/> asks for it before encoding them again to send: two
 /// encodings and two buffers per message. The sections are read back by nobody here (the hub decodes the transfer).
+/// <see cref="TelemetrySections"/> writes a telemetry message's.
 /// </summary>
 public sealed class EncodedAmqpMessage : AmqpMessage
 {
     readonly byte[] encoded;
     int sent;
 
-    EncodedAmqpMessage(byte[] encoded) => this.encoded = encoded;
+    /// <summary>A message of <paramref name="encoded"/>: its sections, encoded (AMQP 1.0 part 3.2).</summary>
+    public EncodedAmqpMessage(byte[] encoded) => this.encoded = encoded ?? throw new ArgumentNullException(nameof(encoded));
 
     /// <inheritdoc />
     public override long SerializedMessageSize => encoded.Length;
-
-    /// <summary>Encodes <paramref name="sections"/> in the order given (AMQP 1.0 3.2: header ... properties, application-properties, body).</summary>
-    public static EncodedAmqpMessage Encode(params ReadOnlySpan<IAmqpSerializable> sections)
-    {
-        var size = 0;
-        foreach (var section in sections)
-        {
-            size += AmqpCodec.GetSerializableEncodeSize(section);
-        }
-
-        var buffer = new ByteBuffer(new byte[size]);
-        foreach (var section in sections)
-        {
-            AmqpCodec.EncodeSerializable(section, buffer);
-        }
-
-        return buffer.Length == size
-            ? new EncodedAmqpMessage(buffer.Buffer)
-            : throw new InvalidOperationException($"The sections took {buffer.Length} bytes to encode, not the {size} their sizes add up to.");
-    }
 
     /// <inheritdoc />
     public override ArraySegment<byte>[] GetPayload(int payloadSize, out bool more)

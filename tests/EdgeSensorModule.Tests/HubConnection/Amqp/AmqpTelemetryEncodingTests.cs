@@ -21,18 +21,44 @@ public sealed class AmqpTelemetryEncodingTests
         [new("temperatureAlert", "true")],
         Encoding.UTF8.GetBytes("{\"deviceId\":\"dev1\",\"temperature\":31.5,\"humidity\":40.0,\"note\":\"" + new string('x', 300) + "\"}"));
 
+    public static TheoryData<string> Shapes => ["reading", "bare", "large"];
+
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public void ToAmqp_SameBytesAsTheLibrarysMessage(bool withProperties)
+    [MemberData(nameof(Shapes))]
+    public void ToAmqp_SameBytesAsTheLibrarysMessage(string shape)
     {
-        var message = withProperties ? Reading : Reading with { CreationTimeUtc = null, ContentEncoding = null, ApplicationProperties = [] };
+        var message = shape switch
+        {
+            "reading" => Reading,
+            "bare" => Reading with { CreationTimeUtc = null, ContentType = null, ContentEncoding = null, ApplicationProperties = [], Body = "{}"u8.ToArray() },
+            _ => Reading with // every length over 255 bytes: 32-bit sizes for the list, the map, a string and the body
+            {
+                MessageId = new string('m', 300),
+                ApplicationProperties = [new("temperatureAlert", "false"), new("lieu", "Zürich " + new string('z', 300))],
+            },
+        };
 
         using var ours = AmqpTelemetry.ToAmqp(message);
         using var library = LibraryMessage(message);
 
         Assert.Equal(Bytes(library.GetPayload()), Bytes(ours.GetPayload()));
         Assert.Equal(library.SerializedMessageSize, ours.SerializedMessageSize);
+    }
+
+    [Fact]
+    public void ToAmqp_DecodesToTheSameMessage()
+    {
+        using var sent = AmqpTelemetry.ToAmqp(Reading);
+        using var received = AmqpMessage.CreateAmqpStreamMessage(new BufferListStream([new ArraySegment<byte>(Bytes(sent.GetPayload()))]));
+
+        var (system, application, body) = AmqpTelemetry.FromAmqp(received);
+
+        Assert.Equal(Reading.MessageId, system["$.mid"]);
+        Assert.Equal("application/json", system["$.ct"]);
+        Assert.Equal("utf-8", system["$.ce"]);
+        Assert.Equal("2026-12-02T14:30:00.0000000Z", system["$.ctime"]);
+        Assert.Equal([new("temperatureAlert", "true")], application);
+        Assert.Equal(Reading.Body.ToArray(), body);
     }
 
     [Fact]
