@@ -75,4 +75,18 @@ public class TelemetryContractTests
     {
         Assert.NotEqual(TelemetryContract.NewMessageId(), TelemetryContract.NewMessageId());
     }
+
+    [Fact]
+    public void NewMessageId_ManyAcrossRandomRefills_AreDistinctVersion4Guids()
+    {
+        var ids = Enumerable.Range(0, 2_000).Select(_ => TelemetryContract.NewMessageId()).ToList();
+
+        Assert.Equal(ids.Count, ids.Distinct(StringComparer.Ordinal).Count());
+        Assert.All(ids, id =>
+        {
+            var guid = Guid.ParseExact(id, "N");
+            Assert.Equal(4, guid.Version);
+            Assert.Equal(0x8, guid.Variant & 0xC);
+        });
+    }
 }

@@ -64,5 +64,5 @@ public static class TelemetryContract
     }
 
     /// <summary>A new <c>$.mid</c>: globally unique, so duplicates after a resend are recognisable.</summary>
-    public static string NewMessageId() => Guid.NewGuid().ToString("N", CultureInfo.InvariantCulture);
+    public static string NewMessageId() => MessageIds.Next().ToString("N", CultureInfo.InvariantCulture);
 }
