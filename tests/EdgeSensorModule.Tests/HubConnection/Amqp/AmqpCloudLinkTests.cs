@@ -1,10 +1,6 @@
 using System.Threading.Channels;
-using EdgeSensorModule.Configuration;
 using EdgeSensorModule.HubConnection;
 using EdgeSensorModule.HubConnection.Amqp;
-using EdgeSensorModule.Identity;
-using IotHub.Certificates;
-using IotHub.Protocol;
 using Microsoft.Azure.Amqp;
 using Microsoft.Azure.Amqp.Encoding;
 using Microsoft.Extensions.Logging.Testing;
@@ -22,8 +18,7 @@ public sealed class AmqpCloudLinkTests : IDisposable
 {
     static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
-    readonly TestPki pki = new();
-    readonly List<ClientIdentity> identities = [];
+    readonly AmqpTestClients clients = new();
     readonly Channel<string> lines = Channel.CreateUnbounded<string>();
     readonly FakeLogger<AmqpHubClient> logger;
     readonly Listener listener = new();
@@ -37,12 +32,12 @@ public sealed class AmqpCloudLinkTests : IDisposable
     public async Task CloudLinks_HubRefusesThem_OneLineNamesEachAndTelemetryGoesOn()
     {
         var hub = new AmqpTestHub(AmqpTestHub.CloudLinks.Refused);
-        await using var server = TlsTestServer.Start(pki, hub.SessionAsync);
+        await using var server = TlsTestServer.Start(clients.Pki, hub.SessionAsync);
         await using var client = Client(server.Port, "refused-links-device", TimeSpan.FromSeconds(5));
 
         await client.ConnectAsync(CancellationToken.None);
         var line = await WaitForLineAsync("did not attach the links");
-        await client.SendAsync(Reading(1), CancellationToken.None);
+        await client.SendAsync(AmqpTestClients.Reading(1), CancellationToken.None);
         var twin = await Assert.ThrowsAsync<HubException>(() => client.GetTwinAsync(CancellationToken.None));
 
         Assert.Contains("twin (amqp:not-found", line, StringComparison.Ordinal);
@@ -59,7 +54,7 @@ public sealed class AmqpCloudLinkTests : IDisposable
     public async Task GetTwin_HubAttachesTheTwinLinksButNeverAnswers_IsATimeoutAfterTheOperationTimeout()
     {
         var hub = new AmqpTestHub(AmqpTestHub.CloudLinks.AttachedButSilent);
-        await using var server = TlsTestServer.Start(pki, hub.SessionAsync);
+        await using var server = TlsTestServer.Start(clients.Pki, hub.SessionAsync);
         await using var client = Client(server.Port, "silent-twin-device", TimeSpan.FromSeconds(1));
 
         await client.ConnectAsync(CancellationToken.None);
@@ -67,7 +62,7 @@ public sealed class AmqpCloudLinkTests : IDisposable
         var started = DateTimeOffset.UtcNow;
         var error = await Assert.ThrowsAsync<HubException>(() => client.GetTwinAsync(CancellationToken.None));
         var waited = DateTimeOffset.UtcNow - started;
-        await client.SendAsync(Reading(2), CancellationToken.None);
+        await client.SendAsync(AmqpTestClients.Reading(2), CancellationToken.None);
 
         Assert.Equal(HubErrorCode.Timeout, error.ErrorCode);
         Assert.Contains("Device__OperationTimeout", error.Message, StringComparison.Ordinal);
@@ -86,11 +81,11 @@ public sealed class AmqpCloudLinkTests : IDisposable
     public async Task Telemetry_HubNeverAnswersTheCloudLinksAttach_IsSentBeforeTheyGiveUp()
     {
         var hub = new AmqpTestHub(AmqpTestHub.CloudLinks.AttachNeverAnswered);
-        await using var server = TlsTestServer.Start(pki, hub.SessionAsync);
+        await using var server = TlsTestServer.Start(clients.Pki, hub.SessionAsync);
         await using var client = Client(server.Port, "stalled-links-device", TimeSpan.FromSeconds(3));
 
         await client.ConnectAsync(CancellationToken.None);
-        await client.SendAsync(Reading(3), CancellationToken.None);
+        await client.SendAsync(AmqpTestClients.Reading(3), CancellationToken.None);
         var sentBeforeGivingUp = !logger.Collector.GetSnapshot().Any(r => r.Message.Contains("did not attach", StringComparison.Ordinal));
         var line = await WaitForLineAsync("did not attach the links");
 
@@ -98,8 +93,6 @@ public sealed class AmqpCloudLinkTests : IDisposable
         Assert.Equal("3", (await hub.Telemetry.ReadAsync()).Properties.MessageId.ToString());
         Assert.Contains("no answer within Device__OperationTimeout", line, StringComparison.Ordinal);
     }
-
-    static HubMessage Reading(int id) => new(id.ToString(System.Globalization.CultureInfo.InvariantCulture), null, "application/json", "utf-8", [], """{"t":1}"""u8.ToArray());
 
     async Task<string> WaitForLineAsync(string text)
     {
@@ -116,20 +109,12 @@ public sealed class AmqpCloudLinkTests : IDisposable
 
     AmqpHubClient Client(int port, string deviceId, TimeSpan operationTimeout)
     {
-        var files = pki.IssueDevice(deviceId);
-        var identity = ClientIdentityLoader.Load(files.Pfx, TestPki.PfxPassword, null, CertificateSettingNames.Device);
-        identities.Add(identity);
-        var device = new DeviceOptions { Id = deviceId, HostName = "localhost", Port = port, Transport = HubTransportKind.Amqp, OperationTimeout = operationTimeout };
-        var client = new AmqpHubClient(device, new ClientIdentitySource(identity), [pki.ServerCa], logger);
+        var client = clients.Client(port, deviceId, operationTimeout, logger);
         client.Listen(listener);
         return client;
     }
 
-    public void Dispose()
-    {
-        identities.ForEach(identity => identity.Dispose());
-        pki.Dispose();
-    }
+    public void Dispose() => clients.Dispose();
 
     sealed class Listener : ICloudListener
     {
