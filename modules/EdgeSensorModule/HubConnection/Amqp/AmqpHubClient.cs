@@ -85,7 +85,7 @@ public sealed partial class AmqpHubClient : IHubClient
             var link = new SendingAmqpLink(links.Telemetry());
             link.AttachTo(session);
             await link.OpenAsync(timeout.Token);
-            connection = new Connection(amqp, session, link);
+            connection = new Connection(amqp, session, link, new TelemetryOutcomes(link, device.OperationTimeout, TimeProvider.System));
             var closing = connection;
             amqp.Closed += (_, _) => OnClosed(closing);
             current = connection;
@@ -135,9 +135,8 @@ public sealed partial class AmqpHubClient : IHubClient
         connection.AbortWhenCancelled(cancellationToken);
         try
         {
-            // The library's own timer per send is the timeout; a cancellation aborts the connection (once per
-            // connection, not a registration and a timer of our own per message): the shutdown grace ran out.
-            outcome = await connection.Link.SendMessageAsync(amqpMessage, connection.NextDeliveryTag(), AmqpConstants.NullBinary, device.OperationTimeout);
+            // A cancellation (the shutdown grace ran out) aborts the connection, which ends every send in flight.
+            outcome = await connection.Outcomes.SendAsync(amqpMessage);
         }
         catch (Exception ex) when (cancellationToken.IsCancellationRequested)
         {
@@ -211,13 +210,16 @@ public sealed partial class AmqpHubClient : IHubClient
     /// One open connection with its session and telemetry link, and the senders of its cloud links once attached;
     /// <see cref="Closing"/> when the module closes it.
     /// </summary>
-    sealed class Connection(AmqpConnection amqp, AmqpSession session, SendingAmqpLink link)
+    sealed class Connection(AmqpConnection amqp, AmqpSession session, SendingAmqpLink link, TelemetryOutcomes outcomes)
     {
         public AmqpConnection Amqp { get; } = amqp;
 
         public AmqpSession Session { get; } = session;
 
         public SendingAmqpLink Link { get; } = link;
+
+        /// <summary>The telemetry link's sends waiting for the hub's outcome.</summary>
+        public TelemetryOutcomes Outcomes { get; } = outcomes;
 
         public volatile bool Closing;
 
@@ -228,15 +230,8 @@ public sealed partial class AmqpHubClient : IHubClient
         public volatile SendingAmqpLink? MethodsSender;
 
         readonly Lock gate = new();
-        long deliveryTags;
         CancellationToken abortsOn;
         CancellationTokenRegistration abortRegistration;
-
-        /// <summary>
-        /// A delivery tag unique on this link (AMQP 1.0 2.6.12: unique among its unsettled deliveries): a counter, not
-        /// the SDK's random Guid, which costs a random-number read per message.
-        /// </summary>
-        public ArraySegment<byte> NextDeliveryTag() => new(BitConverter.GetBytes(Interlocked.Increment(ref deliveryTags)));
 
         /// <summary>
         /// Aborts the connection when <paramref name="token"/> is cancelled, which ends every send in flight; registered
