@@ -5,7 +5,8 @@ namespace HubSimulator.Messages;
 
 /// <summary>
 /// The newest messages the hub received (at most <c>maxKept</c>, oldest dropped first), in memory; every message is
-/// optionally appended as JSON lines to a file. Waiters (the demo, tests) are woken on each new message.
+/// optionally appended as JSON lines to a file. Waiters (the demo, tests, the admin API's count) are woken by the next
+/// message.
 /// </summary>
 public sealed class MessageStore
 {
@@ -19,7 +20,10 @@ public sealed class MessageStore
     readonly Dictionary<string, long> receivedPerDevice = [];
     readonly int maxKept;
     readonly string? file;
-    TaskCompletionSource changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    long received;
+
+    /// <summary>Completed by the next message; created by the first waiter for it, so a message nobody waits for costs no task.</summary>
+    TaskCompletionSource? changed;
 
     /// <summary>Creates the store keeping the newest <paramref name="maxKept"/> messages; <paramref name="file"/> receives every message as one JSON object per line when set.</summary>
     public MessageStore(string? file = null, int maxKept = DefaultMaxKept)
@@ -39,7 +43,7 @@ public sealed class MessageStore
     /// <summary>Records a message.</summary>
     public void Add(ReceivedMessage message)
     {
-        TaskCompletionSource wake;
+        TaskCompletionSource? wake;
         lock (gate)
         {
             messages.Enqueue(message);
@@ -49,17 +53,30 @@ public sealed class MessageStore
             }
 
             receivedPerDevice[message.DeviceId] = receivedPerDevice.GetValueOrDefault(message.DeviceId) + 1;
+            received++;
             if (file is not null)
             {
                 File.AppendAllText(file, JsonSerializer.Serialize(message, LineJson) + "\n");
             }
 
             wake = changed;
-            changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+            changed = null;
         }
 
-        wake.SetResult();
+        wake?.SetResult();
         Added?.Invoke(message);
+    }
+
+    /// <summary>How many messages were recorded since the start, every device's (kept or not).</summary>
+    public long Received
+    {
+        get
+        {
+            lock (gate)
+            {
+                return received;
+            }
+        }
     }
 
     /// <summary>The kept messages of one device, oldest first; every device's when <paramref name="deviceId"/> is null.</summary>
@@ -84,10 +101,33 @@ public sealed class MessageStore
                     return [.. messages.Where(m => m.DeviceId == deviceId)];
                 }
 
-                next = changed.Task;
+                next = NextMessage();
             }
 
             await next.WaitAsync(cancellationToken);
         }
     }
+
+    /// <summary>Waits until at least <paramref name="count"/> messages were recorded in all (<see cref="Received"/>); returns how many.</summary>
+    public async Task<long> WaitForReceivedAsync(long count, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task next;
+            lock (gate)
+            {
+                if (received >= count)
+                {
+                    return received;
+                }
+
+                next = NextMessage();
+            }
+
+            await next.WaitAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>Completes when the next message is recorded; call under <see cref="gate"/>.</summary>
+    Task NextMessage() => (changed ??= new(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
 }
