@@ -25,6 +25,10 @@ public sealed class MessageStore
     /// <summary>Completed by the next message; created by the first waiter for it, so a message nobody waits for costs no task.</summary>
     TaskCompletionSource? changed;
 
+    /// <summary>Waiters for a total (<see cref="WaitForReceivedAsync"/>), each woken only once its total is reached.</summary>
+    readonly List<(long Count, TaskCompletionSource<long> Reached)> totalWaiters = [];
+    long nextTotalWake = long.MaxValue;
+
     /// <summary>Creates the store keeping the newest <paramref name="maxKept"/> messages; <paramref name="file"/> receives every message as one JSON object per line when set.</summary>
     public MessageStore(string? file = null, int maxKept = DefaultMaxKept)
     {
@@ -44,6 +48,8 @@ public sealed class MessageStore
     public void Add(ReceivedMessage message)
     {
         TaskCompletionSource? wake;
+        List<TaskCompletionSource<long>>? reached = null;
+        long total;
         lock (gate)
         {
             messages.Enqueue(message);
@@ -61,9 +67,15 @@ public sealed class MessageStore
 
             wake = changed;
             changed = null;
+            total = received;
+            if (total >= nextTotalWake)
+            {
+                reached = TakeReached(total);
+            }
         }
 
         wake?.SetResult();
+        reached?.ForEach(waiter => waiter.TrySetResult(total));
         Added?.Invoke(message);
     }
 
@@ -111,21 +123,52 @@ public sealed class MessageStore
     /// <summary>Waits until at least <paramref name="count"/> messages were recorded in all (<see cref="Received"/>); returns how many.</summary>
     public async Task<long> WaitForReceivedAsync(long count, CancellationToken cancellationToken)
     {
-        while (true)
+        var waiter = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (gate)
         {
-            Task next;
-            lock (gate)
+            if (received >= count)
             {
-                if (received >= count)
-                {
-                    return received;
-                }
-
-                next = NextMessage();
+                return received;
             }
 
-            await next.WaitAsync(cancellationToken);
+            totalWaiters.Add((count, waiter));
+            nextTotalWake = Math.Min(nextTotalWake, count);
         }
+
+        using (cancellationToken.Register(() =>
+        {
+            lock (gate)
+            {
+                totalWaiters.RemoveAll(w => w.Reached == waiter);
+                nextTotalWake = totalWaiters.Count == 0 ? long.MaxValue : totalWaiters.Min(w => w.Count);
+            }
+
+            waiter.TrySetCanceled(cancellationToken);
+        }))
+        {
+            return await waiter.Task;
+        }
+    }
+
+    /// <summary>Removes and returns the total waiters <paramref name="total"/> satisfies; call under <see cref="gate"/>.</summary>
+    List<TaskCompletionSource<long>> TakeReached(long total)
+    {
+        var reached = new List<TaskCompletionSource<long>>();
+        nextTotalWake = long.MaxValue;
+        for (var i = totalWaiters.Count - 1; i >= 0; i--)
+        {
+            if (totalWaiters[i].Count <= total)
+            {
+                reached.Add(totalWaiters[i].Reached);
+                totalWaiters.RemoveAt(i);
+            }
+            else
+            {
+                nextTotalWake = Math.Min(nextTotalWake, totalWaiters[i].Count);
+            }
+        }
+
+        return reached;
     }
 
     /// <summary>Completes when the next message is recorded; call under <see cref="gate"/>.</summary>
