@@ -17,20 +17,28 @@ internal sealed class StoredMessageCount(Uri admin) : IDisposable
     /// <summary>Messages waited for or drained so far: what the next wait counts from.</summary>
     long accountedFor;
 
-    /// <summary>Waits for <paramref name="count"/> more messages; fails with how many came when they don't come in time.</summary>
+    /// <summary>
+    /// Waits for <paramref name="count"/> more messages; fails with how many came when they don't come in time, or when the
+    /// simulator stops answering (it died: the run's failure report then keeps its log).
+    /// </summary>
     public async Task WaitForAsync(int count, TimeSpan timeout)
     {
         var target = accountedFor + count;
+        var seen = accountedFor;
         using var deadline = new CancellationTokenSource(timeout);
         try
         {
-            while (await CountAsync($"?atLeast={target}&timeoutSeconds={WaitSeconds}", deadline.Token) < target)
+            while ((seen = await CountAsync($"?atLeast={target}&timeoutSeconds={WaitSeconds}", deadline.Token)) < target)
             {
             }
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
             throw new TimeoutException($"Received {await CountAsync("", CancellationToken.None) - accountedFor} of {count} messages within {timeout}.");
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new TimeoutException($"Received {seen - accountedFor} of {count} messages, then the simulator stopped answering /messages/count: {ex.Message}", ex);
         }
 
         accountedFor = target;
