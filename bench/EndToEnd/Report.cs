@@ -36,7 +36,7 @@ internal static class Report
             var node = nodeBest.GetValueOrDefault(r.Transport);
             var pub = c is not null && r.Transport == c.Transport ? r.Throughput / c.Throughput : double.NaN;
             table.AppendLine(CultureInfo.InvariantCulture,
-                $"| {r.Name} | {r.Transport} | {r.Throughput:0} | {all.Min(a => a.Throughput):0}–{all.Max(a => a.Throughput):0} | {Ratio(r.Throughput, node?.Throughput)} | {(double.IsNaN(pub) ? "–" : pub.ToString("0.00", CultureInfo.InvariantCulture))} | {r.CpuMicrosecondsPerMessage:0} | {r.PeakRssMegabytes:0.0} | {Ratio(r.PeakRssMegabytes, node?.PeakRssMegabytes)} | {r.FirstMessageSeconds * 1000:0} | {r.WallSeconds:0.00} | {r.BrokerMicrosecondsPerMessage:0} | {(r.Transport == "AMQP" ? "–" : r.SubscriberMicrosecondsPerMessage.ToString("0", CultureInfo.InvariantCulture))} |");
+                $"| {r.Name} | {r.Transport} | {r.Throughput:0} | {all.Min(a => a.Throughput):0}–{all.Max(a => a.Throughput):0} | {Ratio(r.Throughput, node?.Throughput)} | {(double.IsNaN(pub) ? "–" : pub.ToString("0.00", CultureInfo.InvariantCulture))} | {r.CpuMicrosecondsPerMessage:0} | {r.PeakRssMegabytes:0.0} | {Ratio(r.PeakRssMegabytes, node?.PeakRssMegabytes)} | {r.FirstMessageSeconds * 1000:0} | {r.WallSeconds:0.00} | {r.BrokerMicrosecondsPerMessage:0} | {r.SubscriberMicrosecondsPerMessage:0} |");
         }
 
         table.AppendLine();
@@ -46,7 +46,7 @@ internal static class Report
         }
 
         table.AppendLine();
-        table.AppendLine("Server: mosquitto for MQTT (subscriber: mosquitto_sub), the hub simulator for AMQP (it counts; no subscriber).");
+        table.AppendLine("Server: mosquitto for MQTT (subscriber: mosquitto_sub), the hub simulator for AMQP (it counts what it stores; subscriber: the harness, which asks it for the count).");
         File.WriteAllText(Path.Combine(folder, "end-to-end.md"), table.ToString());
         File.WriteAllText(Path.Combine(folder, "end-to-end.json"), JsonSerializer.Serialize(rounds, Indented));
 

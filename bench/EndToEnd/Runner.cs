@@ -8,7 +8,7 @@ internal static class Runner
 {
     public static async Task<RunResult> RunAsync(Contender contender, ITelemetrySink sink, int count, TimeSpan timeout)
     {
-        sink.Drain();
+        await sink.DrainAsync();
         var brokerCpu = sink.ServerProcessorTime;
         var subscriberCpu = sink.CounterProcessorTime;
         var timeFile = Path.GetTempFileName();
@@ -52,7 +52,7 @@ internal static class Runner
 
         brokerCpu = sink.ServerProcessorTime - brokerCpu;
         subscriberCpu = sink.CounterProcessorTime - subscriberCpu;
-        var extra = sink.Drain();
+        var extra = await sink.DrainAsync();
         if (extra > 0)
         {
             throw new InvalidOperationException($"{contender.Name}: {extra} messages beyond the {count} sent (duplicates).");

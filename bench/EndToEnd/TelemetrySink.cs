@@ -14,14 +14,14 @@ internal interface ITelemetrySink
     /// <summary>CPU (user + system) the server has used so far.</summary>
     TimeSpan ServerProcessorTime { get; }
 
-    /// <summary>CPU the counting process has used so far (zero when the server counts).</summary>
+    /// <summary>CPU the counting process has used so far (mosquitto_sub; for the simulator, the harness that asks it).</summary>
     TimeSpan CounterProcessorTime { get; }
 
     /// <summary>Waits for <paramref name="count"/> messages; fails with how many arrived when they don't come in time.</summary>
     Task WaitForAsync(int count, TimeSpan timeout);
 
     /// <summary>How many messages arrived and were not yet waited for.</summary>
-    int Drain();
+    Task<int> DrainAsync();
 
     /// <summary>Copies the server's log where it survives the run; returns its path.</summary>
     string KeepLog();
@@ -38,7 +38,7 @@ internal sealed class MqttSink(MosquittoBroker broker, Subscriber subscriber) : 
 
     public Task WaitForAsync(int count, TimeSpan timeout) => subscriber.WaitForAsync(count, timeout);
 
-    public int Drain() => subscriber.Drain();
+    public Task<int> DrainAsync() => Task.FromResult(subscriber.Drain());
 
     public string KeepLog()
     {

@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using HubSimulator.Admin;
+using HubSimulator.Messages;
 using HubSimulator.Registry;
 using TestInfrastructure;
 
@@ -121,6 +123,55 @@ public sealed class AdminApiTests(SimulatorFixture hub) : IClassFixture<Simulato
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("not online", result.Output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task MessageCount_AtLeastMoreThanStored_AnswersOnceThatManyAreStored()
+    {
+        var before = hub.Telemetry.Received;
+
+        var counting = admin.GetFromJsonAsync<MessageCountResponse>($"/messages/count?atLeast={before + 2}&timeoutSeconds=60");
+        hub.Telemetry.Add(Message("count-device-a"));
+        hub.Telemetry.Add(Message("count-device-b"));
+
+        Assert.Equal(before + 2, (await counting)!.Count);
+    }
+
+    [Fact]
+    public async Task MessageCount_AtLeastNotReachedInTime_AnswersTheCountAfterTheTimeout()
+    {
+        hub.Telemetry.Add(Message("count-device-a"));
+        var stored = hub.Telemetry.Received;
+        var clock = Stopwatch.StartNew();
+
+        var answer = await admin.GetFromJsonAsync<MessageCountResponse>($"/messages/count?atLeast={stored + 1}&timeoutSeconds=1");
+
+        Assert.Equal(stored, answer!.Count);
+        Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(0.9), $"answered after {clock.Elapsed.TotalMilliseconds:0} ms, before its timeout");
+    }
+
+    [Fact]
+    public async Task MessageCount_WithoutAtLeast_AnswersAtOnce()
+    {
+        hub.Telemetry.Add(Message("count-device-a"));
+
+        var answer = await admin.GetFromJsonAsync<MessageCountResponse>("/messages/count");
+
+        Assert.Equal(hub.Telemetry.Received, answer!.Count);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(301)]
+    public async Task MessageCount_TimeoutOutsideOneTo300Seconds_Is400WithOneErrorLine(int timeoutSeconds)
+    {
+        using var response = await admin.GetAsync(new Uri($"/messages/count?atLeast=1&timeoutSeconds={timeoutSeconds}", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("timeoutSeconds", await ErrorLineAsync(response), StringComparison.Ordinal);
+    }
+
+    static ReceivedMessage Message(string deviceId) =>
+        new(deviceId, DateTimeOffset.UnixEpoch, $"devices/{deviceId}/messages/events/", new Dictionary<string, string>(), [], "{}", null, null);
 
     /// <summary>The refusal's body: <c>{"error": "one line"}</c>; returns the line.</summary>
     static async Task<string> ErrorLineAsync(HttpResponseMessage response)

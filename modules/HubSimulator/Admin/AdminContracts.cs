@@ -40,6 +40,10 @@ public sealed record InvokeMethodResponse(int Status, JsonNode? Payload);
 /// <param name="TimeToLiveSeconds">How long it waits for the device before it is dropped; IoT Hub's default (3600) when null, at most 172800.</param>
 public sealed record CloudToDeviceRequest(string Body, Dictionary<string, string>? Properties, int? TimeToLiveSeconds = null);
 
+/// <summary>How many messages the hub has stored.</summary>
+/// <param name="Count">Messages stored since the hub started, every device's.</param>
+public sealed record MessageCountResponse(long Count);
+
 /// <summary>An error answer: one line saying what to fix.</summary>
 /// <param name="Error">The line.</param>
 public sealed record ErrorResponse(string Error);

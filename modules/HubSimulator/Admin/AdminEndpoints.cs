@@ -20,6 +20,9 @@ public static class AdminEndpoints
     /// <summary>IoT Hub's longest direct-method response timeout.</summary>
     const int MaxMethodTimeoutSeconds = 300;
 
+    /// <summary>How long <c>GET /messages/count?atLeast=</c> waits when the caller does not say.</summary>
+    const int DefaultCountWaitSeconds = 30;
+
     /// <summary>Maps every endpoint.</summary>
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder app)
     {
@@ -47,6 +50,7 @@ public static class AdminEndpoints
                 ? Results.Ok(connection)
                 : Results.NotFound(new ErrorResponse($"Device '{id}' is not connected."))));
         app.MapGet("/messages", (MessageStore telemetry) => telemetry.For(null));
+        app.MapGet("/messages/count", CountMessagesAsync);
 
         app.MapGet("/devices/{id}/twin", (string id, DeviceRegistry registry, TwinStore twins) =>
             Known(registry, id) ?? Results.Ok(twins.Get(id)));
@@ -110,6 +114,35 @@ public static class AdminEndpoints
             return Results.Accepted(value: new { messageId = message.MessageId, expiresAt = message.ExpiresAt });
         });
         return app;
+    }
+
+    /// <summary>
+    /// How many messages the hub has stored since it started (every device's, kept or not); with <paramref name="atLeast"/>,
+    /// answered once that many are stored, or after <paramref name="timeoutSeconds"/> with the count then: a watcher
+    /// (the benchmark) learns of arrivals without a request or a log line per message.
+    /// </summary>
+    static async Task<IResult> CountMessagesAsync(long? atLeast, int? timeoutSeconds, MessageStore telemetry, CancellationToken cancellationToken)
+    {
+        if (timeoutSeconds is < 1 or > MaxMethodTimeoutSeconds)
+        {
+            return Results.BadRequest(new ErrorResponse($"timeoutSeconds {timeoutSeconds} is outside 1-{MaxMethodTimeoutSeconds}."));
+        }
+
+        if (atLeast is not { } count)
+        {
+            return Results.Ok(new MessageCountResponse(telemetry.Received));
+        }
+
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        wait.CancelAfter(TimeSpan.FromSeconds(timeoutSeconds ?? DefaultCountWaitSeconds));
+        try
+        {
+            return Results.Ok(new MessageCountResponse(await telemetry.WaitForReceivedAsync(count, wait.Token)));
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return Results.Ok(new MessageCountResponse(telemetry.Received));
+        }
     }
 
     static IResult? Known(DeviceRegistry registry, string id) =>

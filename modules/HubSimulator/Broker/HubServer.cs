@@ -177,7 +177,13 @@ public sealed partial class HubServer(
         e.ProcessPublish = false;
         var message = e.ApplicationMessage;
         var problem = await publishes.HandleAsync(e.ClientId, message.Topic, message.QualityOfServiceLevel, message.Payload.ToArray(),
-            received => LogTelemetry(logger, received.ToDisplayLine()));
+            received =>
+            {
+                if (logger.IsEnabled(LogLevel.Information))
+                {
+                    LogTelemetry(logger, received.ToDisplayLine()); // the line is built only when it is written
+                }
+            });
         if (problem is not null)
         {
             e.CloseConnection = true;

@@ -104,12 +104,12 @@ public sealed class DashboardFeed : BackgroundService
         Channel<SseItem<string>>[] listening;
         lock (gate)
         {
-            listening = [.. pages];
-        }
+            if (pages.Count == 0)
+            {
+                return; // no page open: nothing built, nothing copied (the common case, once per message)
+            }
 
-        if (listening.Length == 0)
-        {
-            return;
+            listening = [.. pages];
         }
 
         var item = build();

@@ -20,15 +20,20 @@ public sealed class FleetSummary(DeviceRegistry registry, DeviceConnections conn
     /// <summary>The twin property the threshold is read from (issue 13's writable property).</summary>
     public const string AlertThresholdProperty = "alertThreshold";
 
-    readonly ConcurrentDictionary<string, (long Count, DateTimeOffset Last)> activity = new(StringComparer.Ordinal);
+    readonly ConcurrentDictionary<string, DeviceActivity> activity = new(StringComparer.Ordinal);
     long total;
 
-    /// <summary>Counts a message.</summary>
+    /// <summary>Counts a message (one device's entry updated in place: no allocation per message).</summary>
     public void Record(ReceivedMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
         Interlocked.Increment(ref total);
-        activity.AddOrUpdate(message.DeviceId, (1, message.ReceivedAt), (_, seen) => (seen.Count + 1, message.ReceivedAt));
+        var device = activity.GetOrAdd(message.DeviceId, static _ => new DeviceActivity());
+        lock (device)
+        {
+            device.Count++;
+            device.Last = message.ReceivedAt;
+        }
     }
 
     /// <summary>The lists as they are now.</summary>
@@ -36,7 +41,7 @@ public sealed class FleetSummary(DeviceRegistry registry, DeviceConnections conn
     {
         var devices = registry.Devices().Select(device =>
         {
-            var seen = activity.TryGetValue(device.DeviceId, out var a) ? a : ((long Count, DateTimeOffset? Last))(0, null);
+            var seen = activity.TryGetValue(device.DeviceId, out var a) ? a.Read() : (0, null);
             var connection = connections.Find(device.DeviceId);
             var (threshold, source) = AlertThreshold(twins.Get(device.DeviceId));
             return new DeviceSummary(device.DeviceId, device.Authentication, connection is not null, connection?.ModelId ?? device.ModelId,
@@ -66,5 +71,20 @@ public sealed class FleetSummary(DeviceRegistry registry, DeviceConnections conn
         }
 
         return (DefaultAlertThreshold, "default");
+    }
+
+    /// <summary>One device's messages so far and when the last came; guarded by its own lock.</summary>
+    sealed class DeviceActivity
+    {
+        public long Count;
+        public DateTimeOffset Last;
+
+        public (long Count, DateTimeOffset? Last) Read()
+        {
+            lock (this)
+            {
+                return (Count, Last);
+            }
+        }
     }
 }

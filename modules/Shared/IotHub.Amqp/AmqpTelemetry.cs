@@ -37,8 +37,8 @@ public static class AmqpTelemetry
     public static (IReadOnlyDictionary<string, string> System, IReadOnlyList<KeyValuePair<string, string>> Application, byte[] Body) FromAmqp(AmqpMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var system = new Dictionary<string, string>(StringComparer.Ordinal);
-        var application = new List<KeyValuePair<string, string>>();
+        var system = new Dictionary<string, string>(SystemPropertyCount, StringComparer.Ordinal); // sized once: no growing per message
+        var application = new List<KeyValuePair<string, string>>(message.Sections.HasFlag(SectionFlag.ApplicationProperties) ? message.ApplicationProperties.Map.Count : 0);
         if (message.Sections.HasFlag(SectionFlag.Properties))
         {
             var properties = message.Properties;
@@ -77,6 +77,9 @@ public static class AmqpTelemetry
 
         return (system, application, AmqpMessageBody.Read(message));
     }
+
+    /// <summary>How many system properties <see cref="FromAmqp"/> can read (message id to creation time).</summary>
+    const int SystemPropertyCount = 8;
 
     static void AddIfSet(Dictionary<string, string> system, string name, string? value)
     {

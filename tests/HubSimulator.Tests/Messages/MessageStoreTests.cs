@@ -52,6 +52,23 @@ public sealed class MessageStoreTests : IDisposable
         Assert.Equal(["3", "4"], kept.Select(m => m.Body));
     }
 
+    [Fact]
+    public async Task WaitForReceived_CountReachedByEveryDevicesMessages_CompletesOnlyWithTheLastOne()
+    {
+        var store = new MessageStore(maxKept: 1);
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+
+        var waiting = store.WaitForReceivedAsync(3, patience.Token);
+        store.Add(Message("one", 1));
+        store.Add(Message("two", 2));
+        var beforeTheThird = waiting.IsCompleted;
+        store.Add(Message("one", 3));
+
+        Assert.False(beforeTheThird);
+        Assert.Equal(3, await waiting);
+        Assert.Equal(3, store.Received);
+    }
+
     static ReceivedMessage Message(string deviceId, int n) =>
         new(deviceId, DateTimeOffset.UnixEpoch.AddSeconds(n), $"devices/{deviceId}/messages/events/", new Dictionary<string, string>(), [], n.ToString(System.Globalization.CultureInfo.InvariantCulture), null, null);
 

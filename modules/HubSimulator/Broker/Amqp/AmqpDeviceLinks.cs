@@ -131,7 +131,11 @@ public sealed partial class AmqpDeviceLinks(
 
             var received = ReceivedMessage.Create(deviceId, address, system, application, body, clock.GetUtcNow());
             telemetry.Add(received);
-            LogTelemetry(logger, received.ToDisplayLine());
+            if (logger.IsEnabled(LogLevel.Information))
+            {
+                LogTelemetry(logger, received.ToDisplayLine()); // the line is built only when it is written
+            }
+
             link.DisposeMessage(message, AmqpConstants.AcceptedOutcome, settled: true, batchable: false); // only once stored
         }
     }
