@@ -80,6 +80,12 @@ public sealed partial class MqttHubClient : IHubClient
         {
             throw new HubException(HubErrorCode.ConnectionLost, $"The connection to {endpoint} closed while connecting: {ex.Message}", ex);
         }
+        catch (InvalidOperationException ex) when (ex is not ObjectDisposedException)
+        {
+            // MQTTnet's "Not allowed to connect while connect/disconnect is pending": the connection that just dropped is
+            // still being torn down (IsConnected is already false). Retried after the delivery loop's backoff.
+            throw new HubException(HubErrorCode.ConnectionLost, $"The previous connection to {endpoint} is still closing; connecting again shortly.", ex);
+        }
 
         if (result.ResultCode != MqttClientConnectResultCode.Success)
         {

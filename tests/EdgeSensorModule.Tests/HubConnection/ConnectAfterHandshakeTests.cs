@@ -46,6 +46,25 @@ public sealed class ConnectAfterHandshakeTests : IDisposable
     }
 
     [Fact]
+    public async Task ConnectAsync_WhileAnEarlierConnectIsPending_IsATransientConnectionLost()
+    {
+        await using var server = TlsTestServer.Start(pki, TlsTestServer.Silent);
+        await using var client = Client(server.Port, "pending-device", connectTimeout: Patience);
+        using var shutdown = new CancellationTokenSource();
+        var first = client.ConnectAsync(shutdown.Token);
+        await server.WaitForHandshakeAsync(Patience);
+
+        // MQTTnet refuses a connect while its last connect or disconnect is still under way (as when the delivery loop
+        // reconnects the moment a dropped connection reports it is down): a retry later, not a failure of the module.
+        var error = await Assert.ThrowsAsync<HubException>(() => client.ConnectAsync(CancellationToken.None));
+        await shutdown.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first);
+
+        Assert.Equal(HubErrorCode.ConnectionLost, error.ErrorCode);
+        Assert.True(error.IsTransient);
+    }
+
+    [Fact]
     public async Task ConnectAsync_ServerClosesRightAfterTheHandshake_IsClientCertificateRejected()
     {
         await using var server = TlsTestServer.Start(pki, (_, _) => Task.CompletedTask);
