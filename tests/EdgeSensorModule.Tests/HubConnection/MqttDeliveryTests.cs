@@ -36,15 +36,16 @@ public sealed class MqttDeliveryTests(BrokerFixture fixture) : IClassFixture<Bro
     }
 
     /// <summary>
-    /// The test broker's ACL lets a device write only its telemetry topic, and mosquitto closes the connection on a
-    /// denied publish: the twin GET costs a reconnect. After two in a row the module stops asking for a while.
+    /// A plain broker whose ACL lets a device write only its telemetry topic: mosquitto closes the connection on a
+    /// denied publish, so the twin GET costs a reconnect. After two in a row the module stops asking for a while.
     /// </summary>
     [Fact]
     public async Task Module_PlainBrokerClosesOnTwinRequests_StillDeliversEveryReadingAndStopsAsking()
     {
-        await using var monitor = await TelemetryMonitor.StartAsync(Pki, Port);
+        await using var plain = await MosquittoBroker.StartAsync(Pki);
+        await using var monitor = await TelemetryMonitor.StartAsync(Pki, plain.Port);
         var device = Pki.IssueDevice("twinless-device");
-        var environment = ModuleEnvironment.ForPfx(Pki, device, "twinless-device", Port, count: 400);
+        var environment = ModuleEnvironment.ForPfx(Pki, device, "twinless-device", plain.Port, count: 400);
         environment["Device__OperationTimeout"] = "00:00:01";
 
         var (exitCode, module) = await ModuleEnvironment.RunAsync(environment);

@@ -3,7 +3,7 @@ using TestInfrastructure;
 
 namespace EdgeSensorModule.Tests.HubConnection;
 
-/// <summary>One test PKI and one mosquitto with a TLS WebSocket listener beside its TLS one.</summary>
+/// <summary>One test PKI and one mosquitto with a TLS WebSocket listener beside its TLS one, taking IoT Hub's topics (<see cref="BrokerFixture"/>).</summary>
 public sealed class WebSocketBrokerFixture : IAsyncLifetime
 {
     public TestPki Pki { get; } = new();
@@ -12,7 +12,7 @@ public sealed class WebSocketBrokerFixture : IAsyncLifetime
 
     public int WebSocketPort => Broker.WebSocketPort!.Value;
 
-    public async Task InitializeAsync() => Broker = await MosquittoBroker.StartAsync(Pki, webSockets: true);
+    public async Task InitializeAsync() => Broker = await MosquittoBroker.StartAsync(Pki, webSockets: true, openIotHubTopics: true);
 
     public async Task DisposeAsync()
     {
