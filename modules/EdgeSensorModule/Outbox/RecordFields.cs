@@ -81,8 +81,6 @@ internal ref struct RecordReader(ReadOnlySpan<byte> source)
         throw new InvalidDataException("A stored length is not a 7-bit encoded integer.");
     }
 
-    public string ReadString() => Encoding.UTF8.GetString(Take(Read7BitEncodedInt()));
-
     /// <summary>Reads a string; when its bytes spell one of <paramref name="known"/>, that instance is returned.</summary>
     public string ReadString(ReadOnlySpan<string> known)
     {
@@ -117,7 +115,11 @@ internal ref struct RecordReader(ReadOnlySpan<byte> source)
 /// <summary>How many bytes <see cref="RecordWriter"/> needs for a field.</summary>
 internal static class RecordFields
 {
-    public static int SizeOf(string value) => SizeOf7BitEncoded(Encoding.UTF8.GetByteCount(value)) + Encoding.UTF8.GetByteCount(value);
+    public static int SizeOf(string value)
+    {
+        var bytes = Encoding.UTF8.GetByteCount(value);
+        return SizeOf7BitEncoded(bytes) + bytes;
+    }
 
     public static int SizeOfOptional(string? value) => 1 + (value is null ? 0 : SizeOf(value));
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
 using IotHub.Protocol;
 using Microsoft.Azure.Amqp;
 using Microsoft.Azure.Amqp.Encoding;

@@ -53,7 +53,7 @@ internal static class TelemetrySections
 
         at = Descriptor(encoded, at, Properties.Code);
         at = CompoundHeader(encoded, at, FormatCode.List8, FormatCode.List32, PropertiesFields, listValue);
-        at = String(encoded, at, message.MessageId);
+        at = Utf8(encoded, at, message.MessageId);
         at = Nulls(encoded, at, NullsBeforeContentType);
         at = SymbolOrNull(encoded, at, message.ContentType);
         at = SymbolOrNull(encoded, at, message.ContentEncoding);
@@ -64,14 +64,14 @@ internal static class TelemetrySections
             at = CompoundHeader(encoded, at, FormatCode.Map8, FormatCode.Map32, entries * 2, mapValue);
             if (createdLength >= 0)
             {
-                at = String(encoded, at, AmqpTelemetry.CreationTimeProperty);
+                at = Utf8(encoded, at, AmqpTelemetry.CreationTimeProperty);
                 at = Variable(encoded, at, FormatCode.String8Utf8, FormatCode.String32Utf8, created[..createdLength]);
             }
 
             for (var i = 0; i < properties.Count; i++)
             {
-                at = String(encoded, at, properties[i].Key);
-                at = String(encoded, at, properties[i].Value);
+                at = Utf8(encoded, at, properties[i].Key);
+                at = Utf8(encoded, at, properties[i].Value);
             }
         }
 
@@ -124,7 +124,7 @@ internal static class TelemetrySections
         return at + value.Length;
     }
 
-    static int String(byte[] into, int at, string value)
+    static int Utf8(byte[] into, int at, string value)
     {
         var length = Encoding.UTF8.GetByteCount(value);
         at = VariableHeader(into, at, FormatCode.String8Utf8, FormatCode.String32Utf8, length);

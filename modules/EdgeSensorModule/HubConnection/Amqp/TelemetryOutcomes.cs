@@ -12,7 +12,7 @@ namespace EdgeSensorModule.HubConnection.Amqp;
 /// timer per link ends the sends that waited longer than <c>Device__OperationTimeout</c> (<see cref="TimeoutException"/>),
 /// and a closed link ends them all (<see cref="OperationCanceledException"/> around the link's error, as the library did).
 /// </summary>
-internal sealed class TelemetryOutcomes : IDisposable
+internal sealed class TelemetryOutcomes
 {
     readonly Lock gate = new();
     readonly Dictionary<long, Waiting> waiting = [];
@@ -63,8 +63,6 @@ internal sealed class TelemetryOutcomes : IDisposable
 
         return send.Task;
     }
-
-    public void Dispose() => sweep.Dispose();
 
     void OnDisposition(Microsoft.Azure.Amqp.Delivery delivery)
     {
